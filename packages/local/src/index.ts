@@ -1,0 +1,4 @@
+export { type Clock, ManualClock, OffsetClock, systemClock } from './clock.js';
+export type { LogLevel } from './logger.js';
+export { DEFAULT_CREDENTIALS, type LocalService, type LocalServiceOptions, startLocalService } from './service.js';
+export type { Credential } from './sigv4.js';

@@ -1,0 +1,246 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Clock } from './clock.js';
+import type { Vault } from './crypto.js';
+import type { Db } from './db.js';
+import { AwsError } from './errors.js';
+import type { Logger } from './logger.js';
+import type { RequestContext, ServiceModule } from './module.js';
+import type { SigV4Verifier } from './sigv4.js';
+
+/** AWS rejects request bodies over 1 MiB; so do we, before parsing or writing anything. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+const JSON_11 = 'application/x-amz-json-1.1';
+
+export interface AdminHooks {
+  health(): Record<string, unknown>;
+  /** Wipes all state; undefined when the service was started without --allow-reset. */
+  reset?: () => void;
+  /** Moves the service clock forward; undefined unless clock control is enabled. */
+  advanceClock?: (ms: number) => void;
+}
+
+export interface DispatcherOptions {
+  modules: ServiceModule[];
+  verifier: SigV4Verifier;
+  db: Db;
+  vault: Vault;
+  clock: Clock;
+  accountId: string;
+  log: Logger;
+  admin: AdminHooks;
+}
+
+/**
+ * The request path, in a fixed order: admin routes → method/path → body size →
+ * SigV4 → X-Amz-Target → JSON → operation (inside one transaction) → response.
+ */
+export function createRequestListener(opts: DispatcherOptions) {
+  const byPrefix = new Map(opts.modules.map((m) => [m.targetPrefix, m]));
+
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    const requestId = randomUUID();
+    const url = req.url ?? '/';
+    if (url.startsWith('/_parasol/')) {
+      readBody(req, (err, body) => handleAdmin(req, res, url, err ? Buffer.alloc(0) : body, opts.admin, requestId));
+      return;
+    }
+    readBody(req, (err, body) => {
+      if (err) {
+        sendError(res, requestId, err);
+        return;
+      }
+      const started = performance.now();
+      dispatch(req, url, body, requestId)
+        .then(({ status, payload, op }) => {
+          send(res, requestId, status, payload);
+          opts.log.debug('request', { op, status, ms: +(performance.now() - started).toFixed(2), requestId });
+        })
+        .catch((e: unknown) => {
+          const error = asAwsError(e, opts.log, requestId);
+          sendError(res, requestId, error);
+        });
+    });
+  };
+
+  async function dispatch(req: IncomingMessage, url: string, body: Buffer, requestId: string) {
+    if (req.method !== 'POST') {
+      throw new AwsError('UnknownOperationException', `Only POST is supported; got ${req.method}.`, 404);
+    }
+    const now = opts.clock.now();
+    const caller = opts.verifier.verify({ method: req.method, url, headers: req.headers, body }, Date.now());
+    const target = req.headers['x-amz-target'];
+    const dot = typeof target === 'string' ? target.indexOf('.') : -1;
+    const module = dot > 0 ? byPrefix.get((target as string).slice(0, dot)) : undefined;
+    if (!module) {
+      throw new AwsError('UnknownOperationException', `Unknown or missing X-Amz-Target: ${target ?? '(none)'}`, 400);
+    }
+    if (caller.service !== module.signingName) {
+      throw new AwsError('InvalidSignatureException', `Credential should be scoped to correct service: '${module.signingName}'. `, 400);
+    }
+    const op = (target as string).slice(dot + 1);
+    const handler = module.operations[op];
+    const asyncHandler = module.asyncOperations?.[op];
+    if (!handler && !asyncHandler) {
+      throw withKey(
+        new AwsError(
+          'UnknownOperationException',
+          `The operation ${op} is not supported by parasol's local ${module.signingName} service.`,
+          400,
+        ),
+        module,
+      );
+    }
+    const input = parseJson(body);
+    const ctx: RequestContext = {
+      region: caller.region,
+      accountId: opts.accountId,
+      accessKeyId: caller.accessKeyId,
+      callerArn: `arn:aws:iam::${opts.accountId}:user/${caller.accessKeyId}`,
+      requestId,
+      now,
+      db: opts.db,
+      vault: opts.vault,
+      clock: opts.clock,
+      log: opts.log,
+    };
+    try {
+      const payload = handler ? opts.db.transaction(() => handler(input, ctx))() : await asyncHandler!(input, ctx);
+      return { status: 200, payload, op };
+    } catch (e) {
+      if (e instanceof AwsError) throw withKey(e, module);
+      opts.log.error('operation failed', { op, requestId, error: e instanceof Error ? e.name : 'unknown' });
+      throw new AwsError(module.internalErrorCode, 'An internal error occurred. Retry the request.', 500, module.messageKey);
+    }
+  }
+}
+
+/** Errors raised by shared code default to `Message`; SSM's modeled errors want `message`. */
+function withKey(e: AwsError, module: ServiceModule): AwsError {
+  if (module.messageKey === 'message' && e.messageKey === 'Message' && !KEEP_CAPITAL.has(e.code)) {
+    return new AwsError(e.code, e.message, e.status, 'message', e.extra);
+  }
+  return e;
+}
+/** SSM exceptions whose model member is `Message` (aws-api-facts §1.3). */
+const KEEP_CAPITAL = new Set([
+  'InternalServerError',
+  'TooManyUpdates',
+  'InvalidFilterValue',
+  'InvalidNextToken',
+  'InvalidTypeNameException',
+  'ValidationException',
+  'SerializationException',
+  'UnknownOperationException',
+  'MissingAuthenticationTokenException',
+  'UnrecognizedClientException',
+  'InvalidSignatureException',
+  'IncompleteSignatureException',
+]);
+
+function parseJson(body: Buffer): Record<string, unknown> {
+  if (body.length === 0) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8'));
+  } catch (e) {
+    throw new AwsError('SerializationException', `The request body is not valid JSON: ${(e as Error).message}`, 400);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new AwsError('SerializationException', 'The request body must be a JSON object.', 400);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+function readBody(req: IncomingMessage, done: (err: AwsError | null, body: Buffer) => void): void {
+  const declared = Number(req.headers['content-length']);
+  if (declared > MAX_BODY_BYTES) {
+    req.resume();
+    done(tooLarge(), Buffer.alloc(0));
+    return;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let failed = false;
+  req.on('data', (chunk: Buffer) => {
+    if (failed) return;
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) {
+      failed = true;
+      done(tooLarge(), Buffer.alloc(0));
+      return;
+    }
+    chunks.push(chunk);
+  });
+  req.on('end', () => {
+    if (!failed) done(null, chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
+  });
+  req.on('error', () => {
+    failed = true;
+  });
+}
+
+const tooLarge = () =>
+  new AwsError('RequestEntityTooLargeException', `Request body exceeds the maximum size of ${MAX_BODY_BYTES} bytes (1 MiB).`, 413);
+
+function handleAdmin(req: IncomingMessage, res: ServerResponse, url: string, body: Buffer, admin: AdminHooks, requestId: string) {
+  const path = url.split('?')[0];
+  if (path === '/_parasol/health' && req.method === 'GET') {
+    send(res, requestId, 200, admin.health(), 'application/json');
+    return;
+  }
+  if (path === '/_parasol/reset' && req.method === 'POST') {
+    if (!admin.reset) {
+      sendError(res, requestId, new AwsError('AccessDeniedException', 'Reset is disabled: start parasol serve with --allow-reset.', 403));
+      return;
+    }
+    admin.reset();
+    send(res, requestId, 200, { reset: true }, 'application/json');
+    return;
+  }
+  if (path === '/_parasol/clock' && req.method === 'POST') {
+    if (!admin.advanceClock) {
+      sendError(
+        res,
+        requestId,
+        new AwsError('AccessDeniedException', 'Clock control is disabled: start parasol serve with --allow-clock-control.', 403),
+      );
+      return;
+    }
+    let seconds: unknown;
+    try {
+      seconds = (JSON.parse(body.toString('utf8') || '{}') as { advanceSeconds?: unknown }).advanceSeconds;
+    } catch {
+      seconds = undefined;
+    }
+    if (typeof seconds !== 'number' || !(seconds > 0)) {
+      sendError(res, requestId, new AwsError('ValidationException', 'Body must be {"advanceSeconds": <positive number>}.', 400));
+      return;
+    }
+    admin.advanceClock(seconds * 1000);
+    send(res, requestId, 200, admin.health(), 'application/json');
+    return;
+  }
+  sendError(res, requestId, new AwsError('NotFound', `No admin route ${req.method} ${path}.`, 404));
+}
+
+function asAwsError(e: unknown, log: Logger, requestId: string): AwsError {
+  if (e instanceof AwsError) return e;
+  log.error('request failed', { requestId, error: e instanceof Error ? e.name : 'unknown' });
+  return new AwsError('InternalServiceError', 'An internal error occurred. Retry the request.', 500);
+}
+
+function send(res: ServerResponse, requestId: string, status: number, payload: unknown, contentType = JSON_11): void {
+  const body = JSON.stringify(payload ?? {});
+  res.writeHead(status, {
+    'Content-Type': contentType,
+    'Content-Length': Buffer.byteLength(body),
+    'x-amzn-RequestId': requestId,
+  });
+  res.end(body);
+}
+
+function sendError(res: ServerResponse, requestId: string, error: AwsError): void {
+  if (error.status === 413) res.setHeader('Connection', 'close');
+  send(res, requestId, error.status, error.toBody());
+}

@@ -1,0 +1,135 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type Clock, OffsetClock, systemClock } from './clock.js';
+import { loadMasterKey, Vault } from './crypto.js';
+import { type Db, openDatabase } from './db.js';
+import { createLogger, type Logger, type LogLevel } from './logger.js';
+import type { BackgroundContext, ServiceModule } from './module.js';
+import { createSecretsManager } from './secretsmanager/index.js';
+import { createRequestListener } from './server.js';
+import { type Credential, SigV4Verifier } from './sigv4.js';
+import { createParameterStore } from './ssm/index.js';
+
+export interface LocalServiceOptions {
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  /** Directory for parasol.db and master.key; omit (or inMemory) for a throwaway store. */
+  dataDir?: string;
+  inMemory?: boolean;
+  /** Region used by background tasks that need one; requests carry their own. */
+  region?: string;
+  accountId?: string;
+  credentials?: Credential[];
+  allowReset?: boolean;
+  /** Lets tests move time forward through POST /_parasol/clock. */
+  allowClockControl?: boolean;
+  /** Injected clock (tests); default is real time, with an offset when clock control is on. */
+  clock?: Clock;
+  /** How often the sweeper runs (purges, expirations, due rotations). */
+  sweepIntervalMs?: number;
+  logLevel?: LogLevel;
+  logger?: Logger;
+}
+
+export interface LocalService {
+  url: string;
+  host: string;
+  port: number;
+  db: Db;
+  clock: Clock;
+  /** Runs every module's maintenance now (tests call this instead of waiting for the timer). */
+  sweep(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_CREDENTIALS: Credential[] = [{ accessKeyId: 'test', secretAccessKey: 'test' }];
+
+export async function startLocalService(options: LocalServiceOptions = {}): Promise<LocalService> {
+  const host = options.host ?? '127.0.0.1';
+  const accountId = options.accountId ?? '123456789012';
+  const log = options.logger ?? createLogger(options.logLevel ?? 'info');
+  const dataDir = options.inMemory ? undefined : options.dataDir;
+  const offsetClock = options.clock ? undefined : new OffsetClock();
+  const clock: Clock = options.clock ?? (options.allowClockControl ? offsetClock! : systemClock);
+
+  const db = openDatabase(dataDir);
+  const vault = new Vault(loadMasterKey(dataDir));
+  const secrets = createSecretsManager();
+  const modules: ServiceModule[] = [secrets, createParameterStore({ secrets: secrets.reader })];
+  for (const m of modules) m.init(db);
+
+  const background = (): BackgroundContext => ({ accountId, now: clock.now(), db, vault, clock, log });
+  let sweeping: Promise<void> | undefined;
+  const sweep = async () => {
+    // One sweep at a time: a slow rotation must not be started twice by overlapping ticks.
+    if (sweeping) return sweeping;
+    sweeping = (async () => {
+      for (const m of modules) {
+        try {
+          await m.sweep?.(background());
+        } catch (e) {
+          log.error('sweep failed', { service: m.signingName, error: e instanceof Error ? e.message : 'unknown' });
+        }
+      }
+    })().finally(() => {
+      sweeping = undefined;
+    });
+    return sweeping;
+  };
+
+  const listener = createRequestListener({
+    modules,
+    verifier: new SigV4Verifier(options.credentials ?? DEFAULT_CREDENTIALS),
+    db,
+    vault,
+    clock,
+    accountId,
+    log,
+    admin: {
+      health: () => ({ status: 'ok', service: 'parasol-local', now: new Date(clock.now()).toISOString(), persistent: Boolean(dataDir) }),
+      reset: options.allowReset
+        ? () => {
+            db.transaction(() => {
+              for (const m of modules) m.reset(db);
+            })();
+          }
+        : undefined,
+      advanceClock:
+        options.allowClockControl && offsetClock && !options.clock
+          ? (ms) => {
+              offsetClock.advance(ms);
+              void sweep();
+            }
+          : undefined,
+    },
+  });
+
+  const server: Server = createServer({ keepAliveTimeout: 65_000 }, listener);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 2774, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const timer = setInterval(() => void sweep(), options.sweepIntervalMs ?? 30_000);
+  timer.unref();
+
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    host,
+    port,
+    db,
+    clock,
+    sweep,
+    async close() {
+      clearInterval(timer);
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await sweeping;
+      for (const m of modules) await m.close?.();
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,150 @@
+import { AwsError, constraintMessage } from './errors.js';
+
+/**
+ * Declarative input shapes, checked the way an AWS JSON 1.1 service checks them:
+ * a value of the wrong JSON type is a `SerializationException`; a value of the
+ * right type that breaks a constraint (length, range, pattern, enum, required)
+ * is a `ValidationException` listing every failure in AWS's words, with the
+ * lowerCamel member path (`filters.1.member.key`). Unknown members are ignored,
+ * as AWS ignores them. Blobs arrive base64 and leave as Buffers.
+ *
+ * Sensitive members (secret values) are never echoed in a message.
+ */
+export type Shape =
+  | { type: 'string'; min?: number; max?: number; pattern?: RegExp; enum?: readonly string[]; sensitive?: boolean }
+  | { type: 'integer'; min?: number; max?: number }
+  | { type: 'boolean' }
+  | { type: 'blob'; min?: number; max?: number; sensitive?: boolean }
+  | { type: 'timestamp' }
+  | { type: 'list'; member: Shape; min?: number; max?: number }
+  | { type: 'map'; key: Shape; value: Shape; min?: number; max?: number }
+  | StructureShape;
+
+export interface StructureShape {
+  type: 'structure';
+  members: Record<string, Shape>;
+  required?: readonly string[];
+}
+
+export const str = (opts: Omit<Extract<Shape, { type: 'string' }>, 'type'> = {}): Shape => ({ type: 'string', ...opts });
+export const int = (opts: { min?: number; max?: number } = {}): Shape => ({ type: 'integer', ...opts });
+export const bool: Shape = { type: 'boolean' };
+export const blob = (opts: { min?: number; max?: number; sensitive?: boolean } = {}): Shape => ({ type: 'blob', ...opts });
+export const list = (member: Shape, opts: { min?: number; max?: number } = {}): Shape => ({ type: 'list', member, ...opts });
+export const struct = (members: Record<string, Shape>, required: readonly string[] = []): StructureShape => ({
+  type: 'structure',
+  members,
+  required,
+});
+
+interface Failure {
+  value: string;
+  path: string;
+  constraint: string;
+}
+
+/** Validates `input` against `shape`; returns it with blobs decoded to Buffers. */
+export function parseInput<T = Record<string, unknown>>(
+  input: unknown,
+  shape: StructureShape,
+  messageKey: 'Message' | 'message' = 'Message',
+): T {
+  const failures: Failure[] = [];
+  const out = walkStructure(input, shape, '', failures);
+  if (failures.length > 0) throw new AwsError('ValidationException', constraintMessage(failures), 400, messageKey);
+  return out as T;
+}
+
+const serialization = (message: string) => new AwsError('SerializationException', message, 400);
+
+function walkStructure(input: unknown, shape: StructureShape, path: string, failures: Failure[]): Record<string, unknown> {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+    throw serialization(`Start of structure or map found where not expected${path ? ` at '${path}'` : ''}.`);
+  }
+  const obj = input as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const name of shape.required ?? []) {
+    if (obj[name] === undefined || obj[name] === null) {
+      failures.push({ value: 'null', path: memberPath(path, name), constraint: 'Member must not be null' });
+    }
+  }
+  for (const [name, memberShape] of Object.entries(shape.members)) {
+    const value = obj[name];
+    if (value === undefined || value === null) continue;
+    out[name] = walk(value, memberShape, memberPath(path, name), failures);
+  }
+  return out;
+}
+
+function walk(value: unknown, shape: Shape, path: string, failures: Failure[]): unknown {
+  switch (shape.type) {
+    case 'string': {
+      if (typeof value !== 'string') throw serialization(`Expected a string value at '${path}'.`);
+      const shown = shape.sensitive ? '' : `'${value}'`;
+      const len = [...value].length;
+      if (shape.min !== undefined && len < shape.min)
+        failures.push({ value: shown, path, constraint: `Member must have length greater than or equal to ${shape.min}` });
+      if (shape.max !== undefined && len > shape.max)
+        failures.push({ value: shown, path, constraint: `Member must have length less than or equal to ${shape.max}` });
+      if (shape.pattern && !shape.pattern.test(value))
+        failures.push({ value: shown, path, constraint: `Member must satisfy regular expression pattern: ${shape.pattern.source}` });
+      if (shape.enum && !shape.enum.includes(value))
+        failures.push({ value: shown, path, constraint: `Member must satisfy enum value set: [${shape.enum.join(', ')}]` });
+      return value;
+    }
+    case 'integer': {
+      if (typeof value !== 'number' || !Number.isInteger(value)) throw serialization(`Expected an integer value at '${path}'.`);
+      if (shape.min !== undefined && value < shape.min)
+        failures.push({ value: String(value), path, constraint: `Member must have value greater than or equal to ${shape.min}` });
+      if (shape.max !== undefined && value > shape.max)
+        failures.push({ value: String(value), path, constraint: `Member must have value less than or equal to ${shape.max}` });
+      return value;
+    }
+    case 'boolean':
+      if (typeof value !== 'boolean') throw serialization(`Expected a boolean value at '${path}'.`);
+      return value;
+    case 'timestamp':
+      if (typeof value !== 'number') throw serialization(`Expected a timestamp (epoch seconds) at '${path}'.`);
+      return value;
+    case 'blob': {
+      if (typeof value !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(value) || value.length % 4 !== 0) {
+        throw serialization(`Expected a base64-encoded blob at '${path}'.`);
+      }
+      const bytes = Buffer.from(value, 'base64');
+      if (shape.min !== undefined && bytes.length < shape.min)
+        failures.push({ value: '', path, constraint: `Member must have length greater than or equal to ${shape.min}` });
+      if (shape.max !== undefined && bytes.length > shape.max)
+        failures.push({ value: '', path, constraint: `Member must have length less than or equal to ${shape.max}` });
+      return bytes;
+    }
+    case 'list': {
+      if (!Array.isArray(value)) throw serialization(`Expected a list at '${path}'.`);
+      if (shape.min !== undefined && value.length < shape.min)
+        failures.push({ value: listText(value), path, constraint: `Member must have length greater than or equal to ${shape.min}` });
+      if (shape.max !== undefined && value.length > shape.max)
+        failures.push({ value: listText(value), path, constraint: `Member must have length less than or equal to ${shape.max}` });
+      return value.map((item, i) => {
+        if (item === null) throw serialization(`Null list member at '${path}'.`);
+        return walk(item, shape.member, `${path}.${i + 1}.member`, failures);
+      });
+    }
+    case 'map': {
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) throw serialization(`Expected a map at '${path}'.`);
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+        walk(k, shape.key, `${path}.key`, failures);
+        out[k] = walk(v, shape.value, `${path}.${k}`, failures);
+      }
+      return out;
+    }
+    case 'structure':
+      return walkStructure(value, shape, path, failures);
+  }
+}
+
+const memberPath = (parent: string, name: string) => {
+  const camel = name.charAt(0).toLowerCase() + name.slice(1);
+  return parent ? `${parent}.${camel}` : camel;
+};
+
+const listText = (items: unknown[]) => `'[${items.map((i) => (typeof i === 'string' ? i : JSON.stringify(i))).join(', ')}]'`;
