@@ -1,0 +1,53 @@
+#!/usr/bin/env node
+// `npm run bench`: runs every suite in bench/suites/ (or those named on the
+// command line), prints the tables, and writes bench/results.md with the
+// machine and date. A suite module exports
+//   async function run() -> Array<{ title, columns: string[], rows: Array<Record<string, string|number>>, notes?: string[] }>
+import { readdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const here = new URL('.', import.meta.url).pathname;
+const only = process.argv.slice(2);
+const suites = readdirSync(join(here, 'suites'))
+  .filter((f) => f.endsWith('.mjs'))
+  .filter((f) => only.length === 0 || only.some((o) => f.includes(o)))
+  .sort();
+
+const cpu = os.cpus()[0]?.model ?? 'unknown cpu';
+const header = [
+  '# parasol benchmark results',
+  '',
+  `- date: ${new Date().toISOString()}`,
+  `- machine: ${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, ${os.type()} ${os.release()}`,
+  `- node: ${process.version}`,
+  '- the machine is shared and noisy: compare ratios against the baseline measured in the same run, not absolute numbers across runs.',
+  '',
+];
+const sections = [];
+for (const file of suites) {
+  process.stderr.write(`bench: ${file}\n`);
+  const mod = await import(pathToFileURL(join(here, 'suites', file)).href);
+  try {
+    for (const table of await mod.run()) {
+      const md = renderTable(table);
+      process.stdout.write(`${md}\n`);
+      sections.push(md);
+    }
+  } catch (e) {
+    const msg = `## ${file}\n\nFAILED: ${e instanceof Error ? e.message : String(e)}\n`;
+    process.stdout.write(msg);
+    sections.push(msg);
+    process.exitCode = 1;
+  }
+}
+if (only.length === 0) writeFileSync(join(here, 'results.md'), `${header.join('\n')}\n${sections.join('\n')}`);
+else process.stderr.write('bench: subset run, results.md not rewritten\n');
+
+function renderTable({ title, columns, rows, notes = [] }) {
+  const lines = [`## ${title}`, '', `| ${columns.join(' | ')} |`, `|${columns.map(() => '---').join('|')}|`];
+  for (const row of rows) lines.push(`| ${columns.map((c) => String(row[c] ?? '')).join(' | ')} |`);
+  if (notes.length) lines.push('', ...notes.map((n) => `- ${n}`));
+  return `${lines.join('\n')}\n`;
+}
