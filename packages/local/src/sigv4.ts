@@ -36,7 +36,13 @@ const ALGORITHM = 'AWS4-HMAC-SHA256';
 const MAX_SKEW_MS = 15 * 60 * 1000;
 const AUTH_RE = /^AWS4-HMAC-SHA256\s+Credential=([^,\s]+),\s*SignedHeaders=([^,\s]+),\s*Signature=([0-9a-f]{64})\s*$/;
 
-const sigError = (message: string) => new AwsError('InvalidSignatureException', message, 400);
+/**
+ * Authentication failures come from AWS's front end, not the service model:
+ * HTTP 400 with a lowercase `message` key on JSON-protocol services, e.g.
+ * `{"__type":"UnrecognizedClientException","message":"The security token included in the request is invalid."}`.
+ */
+const authError = (code: string, message: string) => new AwsError(code, message, 400, 'message');
+const sigError = (message: string) => authError('InvalidSignatureException', message);
 
 export class SigV4Verifier {
   private readonly secrets: Map<string, string>;
@@ -49,37 +55,31 @@ export class SigV4Verifier {
   verify(req: SignedRequest, nowMs: number): VerifiedCaller {
     const authorization = header(req.headers, 'authorization');
     if (!authorization) {
-      throw new AwsError('MissingAuthenticationTokenException', 'Missing Authentication Token', 400);
+      throw authError('MissingAuthenticationTokenException', 'Missing Authentication Token');
     }
     const match = AUTH_RE.exec(authorization);
     if (!match) {
-      throw new AwsError(
+      throw authError(
         'IncompleteSignatureException',
         `Authorization header requires 'Credential', 'Signature' and 'SignedHeaders' parameters, and algorithm ${ALGORITHM}.`,
-        400,
       );
     }
     const [, credential, signedHeaderList, signature] = match;
     const scopeParts = credential.split('/');
     if (scopeParts.length !== 5 || scopeParts[4] !== 'aws4_request') {
-      throw new AwsError(
-        'IncompleteSignatureException',
-        `Credential is malformed: expected <key>/<date>/<region>/<service>/aws4_request.`,
-        400,
-      );
+      throw authError('IncompleteSignatureException', `Credential is malformed: expected <key>/<date>/<region>/<service>/aws4_request.`);
     }
     const [accessKeyId, scopeDate, region, service] = scopeParts;
     const secret = this.secrets.get(accessKeyId);
     if (secret === undefined) {
-      throw new AwsError('UnrecognizedClientException', 'The security token included in the request is invalid.', 400);
+      throw authError('UnrecognizedClientException', 'The security token included in the request is invalid.');
     }
 
     const amzDate = header(req.headers, 'x-amz-date');
     if (!amzDate || !/^\d{8}T\d{6}Z$/.test(amzDate)) {
-      throw new AwsError(
+      throw authError(
         'IncompleteSignatureException',
         "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.",
-        400,
       );
     }
     const requestTime = Date.UTC(

@@ -26,6 +26,7 @@ describe('wire protocol and auth (parasol serve, real sockets)', () => {
     assert.equal(res.status, 400);
     const body = await res.json();
     assert.equal(body.__type, 'MissingAuthenticationTokenException');
+    assert.equal(body.message, 'Missing Authentication Token');
   });
 
   it('refuses an unknown access key with UnrecognizedClientException', async () => {
