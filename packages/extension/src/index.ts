@@ -1,1 +1,16 @@
-export {};
+/**
+ * @parasol/extension — an AWS Parameters and Secrets Lambda Extension
+ * compatible caching sidecar. In-process use:
+ *
+ *   const { config } = loadConfig(process.env);
+ *   const ext = await startExtension(config);   // listening on ext.url
+ */
+export { type CacheResult, type CacheStatus, ResponseCache } from './cache.js';
+export { describeConfig, type ExtensionConfig, type LoadedConfig, loadConfig, MAX_TTL_SECONDS, type StaticCredentials } from './config.js';
+export { ConfigError, ExtensionError, RequestError, UpstreamError } from './errors.js';
+export { type RunningExtension, type StartOptions, startExtension } from './extension.js';
+export { createLogger, type Logger, type LogLevel } from './log.js';
+export { Metrics } from './metrics.js';
+export { parseRoute, type Route } from './parse.js';
+export { runFromEnvironment } from './run.js';
+export { createTokenMatcher, resolveToken, TOKEN_HEADER } from './token.js';

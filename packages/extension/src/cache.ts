@@ -1,0 +1,127 @@
+/**
+ * One response cache shared by both services: a true LRU (by access), a TTL
+ * per entry (set per service), single-flight fetching and stale-if-error.
+ *
+ * Invariants (each kept by the code right next to where it is written):
+ *  I1. `entries.size <= maxEntries` at all times: `store` evicts the least
+ *      recently used entry before inserting a new key.
+ *  I2. Map iteration order is least recently used first: every hit and every
+ *      store deletes and re-inserts its key, so the first key is always the
+ *      one to evict.
+ *  I3. Only values fetched successfully are stored; an error is never cached
+ *      (a failed fetch leaves the previous entry, if any, untouched).
+ *  I4. At most one fetch per key is in flight: concurrent callers join the
+ *      pending promise (also when nothing is cached, i.e. TTL 0 or size 0).
+ *  I5. A stale entry is served only when the fetch failed transiently and the
+ *      entry was fetched less than `maxStaleMs` ago.
+ *
+ * Expiry is checked against the clock on every read, never by timers, so it
+ * stays right across Lambda freeze/thaw.
+ */
+import { isTransient } from './errors.js';
+
+export type CacheStatus = 'hit' | 'miss' | 'stale' | 'refresh';
+
+interface Entry {
+  value: Buffer;
+  fetchedAt: number;
+  expiresAt: number;
+}
+
+export interface CacheOptions {
+  /** 0 disables storing (single-flight still applies). */
+  maxEntries: number;
+  /** How long after fetching an entry may still be served when the upstream fails transiently. */
+  maxStaleMs: number;
+  now?: () => number;
+}
+
+export interface CacheResult {
+  value: Buffer;
+  status: CacheStatus;
+}
+
+export class ResponseCache {
+  private readonly entries = new Map<string, Entry>();
+  private readonly inflight = new Map<string, Promise<Buffer>>();
+  private readonly now: () => number;
+  /** Entries dropped to make room (I1). */
+  evictions = 0;
+
+  constructor(private readonly options: CacheOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /**
+   * The value for `key`: from the cache while younger than `ttlMs`, else from
+   * `fetch` (joined with any fetch already in flight for the key). `ttlMs` 0
+   * means "do not cache this service". `refreshNow` skips the cached value and
+   * replaces it with a fresh one.
+   */
+  async get(key: string, ttlMs: number, fetch: () => Promise<Buffer>, refreshNow = false): Promise<CacheResult> {
+    const now = this.now();
+    const cached = this.entries.get(key);
+    if (cached && !refreshNow && now < cached.expiresAt) {
+      this.touch(key, cached); // I2
+      return { value: cached.value, status: 'hit' };
+    }
+    try {
+      const value = await this.singleFlight(key, ttlMs, fetch);
+      return { value, status: refreshNow ? 'refresh' : 'miss' };
+    } catch (e) {
+      // I5: re-read, the entry may have been evicted while we waited.
+      const fallback = this.entries.get(key);
+      if (fallback && isTransient(e) && this.now() - fallback.fetchedAt < this.options.maxStaleMs) {
+        this.touch(key, fallback);
+        return { value: fallback.value, status: 'stale' };
+      }
+      if (fallback && this.now() - fallback.fetchedAt >= this.options.maxStaleMs && this.now() >= fallback.expiresAt) {
+        this.entries.delete(key); // too old to ever be served again
+      }
+      throw e;
+    }
+  }
+
+  /** Stores a value fetched outside `get` (prefetch). */
+  put(key: string, value: Buffer, ttlMs: number): void {
+    this.store(key, value, ttlMs);
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+
+  private singleFlight(key: string, ttlMs: number, fetch: () => Promise<Buffer>): Promise<Buffer> {
+    const pending = this.inflight.get(key); // I4
+    if (pending) return pending;
+    const promise = fetch()
+      .then((value) => {
+        this.store(key, value, ttlMs); // I3: only on success
+        return value;
+      })
+      .finally(() => this.inflight.delete(key));
+    this.inflight.set(key, promise);
+    return promise;
+  }
+
+  private store(key: string, value: Buffer, ttlMs: number): void {
+    if (ttlMs <= 0 || this.options.maxEntries <= 0) return;
+    const now = this.now();
+    this.entries.delete(key); // I2: re-insert at the most recent end
+    while (this.entries.size >= this.options.maxEntries) {
+      const oldest = this.entries.keys().next().value as string; // I1
+      this.entries.delete(oldest);
+      this.evictions++;
+    }
+    this.entries.set(key, { value, fetchedAt: now, expiresAt: now + ttlMs });
+  }
+
+  private touch(key: string, entry: Entry): void {
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+  }
+}

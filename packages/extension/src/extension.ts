@@ -1,0 +1,79 @@
+/**
+ * Composition root: config → cache, upstream, lookup, HTTP server on
+ * 127.0.0.1. Listening happens here, before any Lambda registration, so a
+ * function's INIT code can already use the extension.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ResponseCache } from './cache.js';
+import type { ExtensionConfig } from './config.js';
+import { createLogger, type Logger } from './log.js';
+import { Lookup } from './lookup.js';
+import { Metrics } from './metrics.js';
+import { prefetch } from './prefetch.js';
+import { createRequestHandler } from './server.js';
+import { createTokenMatcher } from './token.js';
+import { createUpstream } from './upstream/index.js';
+
+export interface StartOptions {
+  logger?: Logger;
+  /** Loopback address to bind (default 127.0.0.1). The extension never binds beyond loopback. */
+  host?: '127.0.0.1' | '::1' | 'localhost';
+}
+
+export interface RunningExtension {
+  /** e.g. http://127.0.0.1:2773 */
+  url: string;
+  port: number;
+  metrics: Metrics;
+  cache: ResponseCache;
+  /** Fetches PARASOL_PREFETCH_* into the cache; waits at most `boundMs`. */
+  prefetch(boundMs?: number): Promise<void>;
+  /** Stops accepting, lets in-flight requests finish (at most `graceMs`), closes upstream sockets. */
+  close(graceMs?: number): Promise<void>;
+}
+
+export async function startExtension(config: ExtensionConfig, options: StartOptions = {}): Promise<RunningExtension> {
+  const log = options.logger ?? createLogger(config.logLevel);
+  const metrics = new Metrics();
+  const capacity = config.cacheEnabled ? config.cacheSize : 0;
+  const cache = new ResponseCache({ maxEntries: capacity, maxStaleMs: config.maxStaleSeconds * 1000 });
+  const upstream = createUpstream(config, metrics);
+  const lookup = new Lookup(config, cache, upstream);
+  const handler = createRequestHandler({
+    tokenMatches: createTokenMatcher(config.token),
+    lookup,
+    cache,
+    cacheCapacity: capacity,
+    metrics,
+    log,
+  });
+
+  // Idle keep-alive above the 5 s of Node's default client agent, so after a thaw the client closes first.
+  const server = createServer({ keepAliveTimeout: 60_000 }, handler);
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.httpPort, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  return {
+    url: `http://${host === '::1' ? '[::1]' : host}:${port}`,
+    port,
+    metrics,
+    cache,
+    prefetch: (boundMs = 1000) => prefetch({ config, lookup, cache, upstream, log }, boundMs),
+    async close(graceMs = 1500) {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+      await closed;
+      clearTimeout(timer);
+      upstream.close();
+    },
+  };
+}

@@ -1,0 +1,119 @@
+/**
+ * Running as a process: configuration from the environment, then either the
+ * Lambda lifecycle (AWS_LAMBDA_RUNTIME_API set) or a standalone sidecar.
+ *
+ * Lambda: listen → prefetch (≤ 1 s) → register → warm the signer → loop on
+ * /event/next; SHUTDOWN → finish in-flight requests, exit 0 well inside 2 s.
+ * A start-up failure is reported through /init/error before exiting.
+ */
+import { basename } from 'node:path';
+import { describeConfig, type ExtensionConfig, loadConfig } from './config.js';
+import { ConfigError } from './errors.js';
+import { type RunningExtension, startExtension } from './extension.js';
+import { ExtensionsApi } from './lambda.js';
+import { createLogger, type Logger } from './log.js';
+import { preloadSigner } from './upstream/sigv4.js';
+
+/** Leave this much of the SHUTDOWN window unused, so we exit before SIGKILL. */
+const SHUTDOWN_MARGIN_MS = 300;
+
+export async function runFromEnvironment(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const runtimeApi = env.AWS_LAMBDA_RUNTIME_API;
+  let config: ExtensionConfig;
+  let extension: RunningExtension;
+  let log: Logger = createLogger('info');
+  try {
+    const loaded = loadConfig(env);
+    config = loaded.config;
+    log = createLogger(config.logLevel);
+    for (const w of loaded.warnings) log.warn(w);
+    if (log.enabled('debug')) for (const line of describeConfig(config)) log.debug(`config: ${line}`);
+    extension = await startExtension(config, { logger: log });
+  } catch (e) {
+    const message = startupMessage(e);
+    log.error(`cannot start: ${message}`);
+    if (runtimeApi)
+      await reportInitError(
+        runtimeApi,
+        extensionName(env),
+        e instanceof ConfigError ? 'Extension.ConfigInvalid' : 'Extension.StartFailed',
+        message,
+      );
+    process.exit(1);
+  }
+  log.info(`listening on ${extension.url}`);
+
+  if (runtimeApi) {
+    await runLambdaLifecycle(runtimeApi, env, extension, log);
+  } else {
+    void extension.prefetch();
+    // Warm the signer once start-up is over, so the first miss does not pay for the import.
+    setTimeout(() => void preloadSigner().catch(() => {}), 200).unref();
+    const stop = (signal: string) => {
+      log.info(`${signal}: shutting down`);
+      extension.close().finally(() => process.exit(0));
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  }
+}
+
+async function runLambdaLifecycle(runtimeApi: string, env: NodeJS.ProcessEnv, extension: RunningExtension, log: Logger): Promise<void> {
+  const api = new ExtensionsApi(runtimeApi);
+  const name = extensionName(env);
+  // On Lambda Managed Instances INVOKE cannot be registered (it fails Init).
+  const events = env.AWS_LAMBDA_INITIALIZATION_TYPE === 'lambda-managed-instances' ? ['SHUTDOWN'] : ['INVOKE', 'SHUTDOWN'];
+  await extension.prefetch(1000);
+  try {
+    await api.register(name, events);
+  } catch (e) {
+    log.error(`${e instanceof Error ? e.message : 'register failed'}`);
+    process.exit(1);
+  }
+  log.info(`registered with the Lambda Extensions API as ${name} for ${events.join(', ')}`);
+  void preloadSigner().catch(() => {});
+
+  for (;;) {
+    let event: Awaited<ReturnType<ExtensionsApi['next']>>;
+    try {
+      event = await api.next();
+    } catch (e) {
+      // The poll loop must not die silently: report, then exit (Lambda resets the environment).
+      const message = e instanceof Error ? e.message : 'event/next failed';
+      log.error(message);
+      await api.exitError('Extension.EventLoopFailed', message).catch(() => {});
+      process.exit(1);
+    }
+    if (event.eventType === 'SHUTDOWN') {
+      const budget = (event.deadlineMs ?? Date.now() + 2000) - Date.now() - SHUTDOWN_MARGIN_MS;
+      log.info(`SHUTDOWN (${event.shutdownReason ?? 'no reason given'}): closing`);
+      await extension.close(Math.max(0, Math.min(budget, 1500)));
+      api.close();
+      process.exit(0);
+    }
+  }
+}
+
+/** Lambda-Extension-Name must be the launcher's file name in /opt/extensions; PARASOL_EXTENSION_NAME overrides. */
+export function extensionName(env: NodeJS.ProcessEnv): string {
+  return env.PARASOL_EXTENSION_NAME || basename(process.argv[1] ?? 'parasol-extension');
+}
+
+async function reportInitError(runtimeApi: string, name: string, type: string, message: string): Promise<void> {
+  const api = new ExtensionsApi(runtimeApi);
+  try {
+    await api.register(name, ['SHUTDOWN']);
+    await api.initError(type, message);
+  } catch {
+    // Nothing more we can do; exiting is itself reported by Lambda.
+  } finally {
+    api.close();
+  }
+}
+
+function startupMessage(e: unknown): string {
+  if (e instanceof ConfigError) return e.message;
+  const code = (e as NodeJS.ErrnoException)?.code;
+  if (code === 'EADDRINUSE') return 'the HTTP port is already in use (PARAMETERS_SECRETS_EXTENSION_HTTP_PORT)';
+  return e instanceof Error ? e.message : String(e);
+}

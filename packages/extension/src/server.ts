@@ -1,0 +1,108 @@
+/**
+ * The HTTP request path, in a fixed order that reads top to bottom:
+ *   method → X-Forwarded-For → /ping → token → route → cache → upstream.
+ * Every answer is either a 200 with the AWS extension's body (plus
+ * X-Parasol-Cache), `healthy` for /ping, metrics text, or an error
+ * `{"__type","message"}` whose status says what happened.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ResponseCache } from './cache.js';
+import { ExtensionError, RequestError } from './errors.js';
+import type { Logger } from './log.js';
+import type { Lookup } from './lookup.js';
+import type { Metrics } from './metrics.js';
+import { parseRoute } from './parse.js';
+import { TOKEN_HEADER } from './token.js';
+
+export interface HandlerDeps {
+  tokenMatches: (given: string) => boolean;
+  lookup: Lookup;
+  cache: ResponseCache;
+  cacheCapacity: number;
+  metrics: Metrics;
+  log: Logger;
+}
+
+const JSON_TYPE = 'application/json';
+const HEALTHY = Buffer.from('healthy');
+
+export function createRequestHandler(deps: HandlerDeps) {
+  const { metrics, log } = deps;
+
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    const url = req.url ?? '/';
+    // 1. method
+    if (req.method !== 'GET') {
+      res.setHeader('allow', 'GET');
+      fail(res, new RequestError('MethodNotAllowedException', `method ${req.method} not allowed; only GET is supported`, 405));
+      return;
+    }
+    // 2. forwarding: a request relayed from elsewhere is refused whatever it carries (SSRF guard)
+    if (req.headers['x-forwarded-for'] !== undefined) {
+      fail(res, new RequestError('ForwardedRequestException', 'requests with an X-Forwarded-For header are refused', 400));
+      return;
+    }
+    // 3. health check needs no token
+    if (url === '/ping' || url.startsWith('/ping?')) {
+      send(res, 200, 'text/plain; charset=utf-8', HEALTHY);
+      return;
+    }
+    // 4. token
+    const given = req.headers[TOKEN_HEADER];
+    if (given === undefined || given === '') {
+      fail(res, new RequestError('MissingTokenException', 'missing header X-Aws-Parameters-Secrets-Token', 401));
+      return;
+    }
+    if (typeof given !== 'string' || !deps.tokenMatches(given)) {
+      fail(res, new RequestError('InvalidTokenException', 'X-Aws-Parameters-Secrets-Token does not match the configured token', 403));
+      return;
+    }
+    // 5. route
+    let route: ReturnType<typeof parseRoute>;
+    try {
+      route = parseRoute(url);
+    } catch (e) {
+      fail(res, e);
+      return;
+    }
+    if (route.kind === 'ping') {
+      send(res, 200, 'text/plain; charset=utf-8', HEALTHY);
+      return;
+    }
+    if (route.kind === 'metrics') {
+      const text = metrics.render({ size: deps.cache.size, capacity: deps.cacheCapacity, evictions: deps.cache.evictions });
+      send(res, 200, 'text/plain; version=0.0.4', Buffer.from(text));
+      return;
+    }
+    // 6. cache → 7. upstream
+    const started = log.enabled('debug') ? performance.now() : 0;
+    const pending = route.kind === 'secret' ? deps.lookup.secret(route) : deps.lookup.parameter(route);
+    pending.then(
+      ({ value, status }) => {
+        metrics.recordCache(status);
+        send(res, 200, JSON_TYPE, value, status);
+        if (started) log.debug(`GET ${route.kind} 200 cache=${status} ${(performance.now() - started).toFixed(2)}ms`);
+      },
+      (e: unknown) => {
+        if (e instanceof ExtensionError) metrics.recordCache('miss');
+        fail(res, e);
+        if (started) log.debug(`GET ${route.kind} failed: ${e instanceof ExtensionError ? e.code : 'internal error'}`);
+      },
+    );
+  };
+
+  function send(res: ServerResponse, status: number, type: string, body: Buffer, cache?: string): void {
+    metrics.recordResponse(status);
+    const headers: Record<string, string | number> = { 'content-type': type, 'content-length': body.length };
+    if (cache) headers['x-parasol-cache'] = cache;
+    res.writeHead(status, headers);
+    res.end(body);
+  }
+
+  function fail(res: ServerResponse, e: unknown): void {
+    const error =
+      e instanceof ExtensionError ? e : new ExtensionError('InternalFailure', 'internal error in the extension; see its log', 500);
+    if (!(e instanceof ExtensionError)) log.error(`unexpected error: ${e instanceof Error ? e.name : typeof e}`);
+    send(res, error.status, JSON_TYPE, Buffer.from(error.body()));
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * The two upstream APIs the extension reads from, each with its own client
+ * (own connection pool, own timeout), created on first use.
+ */
+import { readFileSync } from 'node:fs';
+import type { ExtensionConfig } from '../config.js';
+import type { Metrics } from '../metrics.js';
+import type { GetSecretValueOutput, ParameterOutput } from '../responses.js';
+import { AwsJsonClient } from './client.js';
+import { type CredentialSource, createCredentialSource } from './credentials.js';
+
+export interface Upstream {
+  getSecretValue(input: { SecretId: string; VersionId?: string; VersionStage?: string }): Promise<GetSecretValueOutput>;
+  getParameter(input: { Name: string; WithDecryption: boolean }): Promise<{ Parameter?: ParameterOutput }>;
+  getParametersByPath(input: {
+    Path: string;
+    Recursive: boolean;
+    WithDecryption: boolean;
+    NextToken?: string;
+  }): Promise<{ Parameters?: ParameterOutput[]; NextToken?: string }>;
+  close(): void;
+}
+
+export function createUpstream(config: ExtensionConfig, metrics: Metrics): Upstream {
+  const credentials: CredentialSource = createCredentialSource(config.credentials);
+  const userAgent = `parasol/${packageVersion()}`;
+  const onAttempt = (api: string, outcome: string, seconds: number) => metrics.recordUpstream(api, outcome, seconds);
+  let sm: AwsJsonClient | undefined;
+  let ssm: AwsJsonClient | undefined;
+  const secretsManager = () =>
+    (sm ??= new AwsJsonClient({
+      service: 'secretsmanager',
+      targetPrefix: 'secretsmanager',
+      endpoint: config.endpoints.secretsManager,
+      region: config.endpoints.region,
+      credentials,
+      maxSockets: config.maxConnections,
+      timeoutMs: config.secretsManagerTimeoutMs,
+      userAgent,
+      onAttempt,
+    }));
+  const parameterStore = () =>
+    (ssm ??= new AwsJsonClient({
+      service: 'ssm',
+      targetPrefix: 'AmazonSSM',
+      endpoint: config.endpoints.ssm,
+      region: config.endpoints.region,
+      credentials,
+      maxSockets: config.maxConnections,
+      timeoutMs: config.ssmTimeoutMs,
+      userAgent,
+      onAttempt,
+    }));
+  return {
+    getSecretValue: (input) => secretsManager().call('GetSecretValue', input),
+    getParameter: (input) => parameterStore().call('GetParameter', input),
+    getParametersByPath: (input) => parameterStore().call('GetParametersByPath', input),
+    close() {
+      sm?.close();
+      ssm?.close();
+    },
+  };
+}
+
+let version: string | undefined;
+/** This package's version, for the User-Agent (read once; src/ and dist/ both sit one level below package.json). */
+export function packageVersion(): string {
+  if (!version) {
+    try {
+      version = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version as string;
+    } catch {
+      version = '0.0.0';
+    }
+  }
+  return version;
+}
