@@ -1,5 +1,12 @@
-import type { Db } from '../db.js';
-import type { RequestContext, ServiceModule } from '../module.js';
+import { AwsError } from '../errors.js';
+import type { BackgroundContext, OperationHandler, RequestContext, ServiceModule } from '../module.js';
+import { listOperations } from './list.js';
+import { getSecretValue, secretOperations } from './operations.js';
+import { passwordOperations } from './password.js';
+import { policyOperations } from './policy.js';
+import { replicationOperations } from './replication.js';
+import { initSchema, resetStore } from './store.js';
+import { purgeExpiredSecrets } from './sweep.js';
 
 /**
  * Read access to secrets for other modules (SSM's
@@ -25,20 +32,36 @@ export interface SecretsManagerModule extends ServiceModule {
   reader: SecretsReader;
 }
 
-/** Secrets Manager (placeholder: operations land with issue 2). */
+/** Until the rotation engine lands, these answer a clear error instead of UnknownOperation. */
+const notYet = (op: string) => () => {
+  throw new AwsError('InvalidRequestException', `${op} is not available yet in parasol's local service.`);
+};
+const rotationPlaceholders: Record<string, OperationHandler> = {
+  RotateSecret: notYet('RotateSecret'),
+  CancelRotateSecret: notYet('CancelRotateSecret'),
+};
+
+/** Secrets Manager: every operation of aws-api-facts §2 on the shared SQLite store. */
 export function createSecretsManager(): SecretsManagerModule {
+  const operations: Record<string, OperationHandler> = {
+    ...secretOperations,
+    ...listOperations,
+    ...policyOperations,
+    ...replicationOperations,
+    ...passwordOperations,
+    ...rotationPlaceholders,
+  };
   return {
     targetPrefix: 'secretsmanager',
     signingName: 'secretsmanager',
     messageKey: 'Message',
     internalErrorCode: 'InternalServiceError',
-    operations: {},
-    init(_db: Db) {},
-    reset(_db: Db) {},
-    reader: {
-      getSecretValue() {
-        throw new Error('not implemented');
-      },
+    operations,
+    init: initSchema,
+    reset: resetStore,
+    sweep(ctx: BackgroundContext) {
+      purgeExpiredSecrets(ctx);
     },
+    reader: { getSecretValue },
   };
 }

@@ -1,0 +1,58 @@
+import { AwsError } from '../errors.js';
+
+/**
+ * Secrets Manager's error texts, in one place. Texts marked (AWS) in
+ * aws-api-facts.md are AWS's exact words; the rest follow moto/LocalStack or,
+ * where nobody recorded AWS's text, are parasol's own (the README lists which).
+ * No text ever includes a secret value.
+ */
+export const notFound = () => new AwsError('ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
+
+export const noValueForStage = (stage: string) =>
+  new AwsError('ResourceNotFoundException', `Secrets Manager can't find the specified secret value for staging label: ${stage}`);
+
+export const noValueForVersion = (versionId: string) =>
+  new AwsError('ResourceNotFoundException', `Secrets Manager can't find the specified secret value for VersionId: ${versionId}`);
+
+export const markedForDeletion = () =>
+  new AwsError('InvalidRequestException', "You can't perform this operation on the secret because it was marked for deletion.");
+
+export const alreadyMarkedDeleted = () =>
+  new AwsError('InvalidRequestException', "You tried to perform the operation on a secret that's currently marked deleted.");
+
+export const invalidName = () =>
+  new AwsError(
+    'ValidationException',
+    'Invalid name. Must be a valid name containing alphanumeric characters, or any of the following: -/_+=.@!',
+  );
+
+export const missingToken = () =>
+  new AwsError('InvalidRequestException', 'You must provide a ClientRequestToken value. We recommend a UUID-type value.');
+
+export const tokenInUse = (token: string, arn: string) =>
+  new AwsError(
+    'ResourceExistsException',
+    `You can't use ClientRequestToken ${token} because that value is already in use for a version of secret ${arn}.`,
+  );
+
+export const secretExists = (name: string) =>
+  new AwsError('ResourceExistsException', `The operation failed because the secret ${name} already exists.`);
+
+export const nameScheduledForDeletion = () =>
+  new AwsError(
+    'InvalidRequestException',
+    "You can't create this secret because a secret with this name is already scheduled for deletion.",
+  );
+
+export const valueRequired = () => new AwsError('InvalidRequestException', 'You must provide either SecretString or SecretBinary.');
+
+export const bothValues = () =>
+  new AwsError('InvalidParameterException', "You can't specify both SecretString and SecretBinary in the same request.");
+
+export const replicaNotPermitted = () =>
+  new AwsError('InvalidRequestException', "Operation not permitted on a replica secret. Call must be made in primary secret's region.");
+
+export const invalidParameter = (message: string) => new AwsError('InvalidParameterException', message);
+export const invalidRequest = (message: string) => new AwsError('InvalidRequestException', message);
+export const limitExceeded = (message: string) => new AwsError('LimitExceededException', message);
+export const invalidNextToken = () => new AwsError('InvalidNextTokenException', 'The NextToken value is invalid.');
