@@ -1,16 +1,54 @@
 import type { Db } from '../db.js';
-import type { ServiceModule } from '../module.js';
+import type { BackgroundContext, ServiceModule } from '../module.js';
 import type { SecretsReader } from '../secretsmanager/index.js';
+import { describeParameters } from './ops-describe.js';
+import { labelParameterVersion, unlabelParameterVersion } from './ops-labels.js';
+import { getParameter, getParameterHistory, getParameters, getParametersByPath } from './ops-read.js';
+import { addTagsToResource, listTagsForResource, removeTagsFromResource } from './ops-tags.js';
+import { deleteParameter, deleteParameters, putParameter } from './ops-write.js';
+import { createTables, dropRows } from './schema.js';
+import { storeFor } from './store.js';
 
-/** Parameter Store (placeholder: operations land with issue 3). */
-export function createParameterStore(_deps: { secrets: SecretsReader }): ServiceModule {
+/**
+ * Parameter Store (AWS JSON 1.1, target prefix `AmazonSSM`, SigV4 service
+ * `ssm`). Operations outside this map are answered by the server with
+ * UnknownOperationException naming the operation.
+ */
+export function createParameterStore(deps: { secrets: SecretsReader }): ServiceModule {
   return {
     targetPrefix: 'AmazonSSM',
     signingName: 'ssm',
     messageKey: 'message',
     internalErrorCode: 'InternalServerError',
-    operations: {},
-    init(_db: Db) {},
-    reset(_db: Db) {},
+    operations: {
+      PutParameter: putParameter,
+      GetParameter: getParameter(deps.secrets),
+      GetParameters: getParameters(deps.secrets),
+      GetParametersByPath: getParametersByPath,
+      DeleteParameter: deleteParameter,
+      DeleteParameters: deleteParameters,
+      DescribeParameters: describeParameters,
+      GetParameterHistory: getParameterHistory,
+      LabelParameterVersion: labelParameterVersion,
+      UnlabelParameterVersion: unlabelParameterVersion,
+      AddTagsToResource: addTagsToResource,
+      RemoveTagsFromResource: removeTagsFromResource,
+      ListTagsForResource: listTagsForResource,
+    },
+    init(db: Db) {
+      createTables(db);
+    },
+    reset(db: Db) {
+      dropRows(db);
+    },
+    /** Deletes parameters whose Expiration policy has passed (reads already hide them). */
+    sweep(ctx: BackgroundContext) {
+      const store = storeFor(ctx.db);
+      ctx.db.transaction(() => {
+        const expired = store.expired(ctx.now);
+        for (const { region, key } of expired) store.delete(region, key);
+        if (expired.length > 0) ctx.log.info('expired parameters deleted', { count: expired.length });
+      })();
+    },
   };
 }

@@ -1,0 +1,51 @@
+import type { OperationHandler } from '../module.js';
+import { parseInput } from '../shape.js';
+import { session } from './common.js';
+import { parameterNotFound, parameterVersionLabelLimitExceeded, parameterVersionNotFound } from './errors.js';
+import { isValidLabel, MAX_LABELS_PER_VERSION } from './labels.js';
+import { canonicalKey, checkNameSyntax } from './names.js';
+import { shapes } from './shapes.js';
+
+interface LabelInput {
+  Name: string;
+  ParameterVersion?: number;
+  Labels: string[];
+}
+
+function target(raw: Record<string, unknown>, shape: (typeof shapes)['LabelParameterVersion'], ctx: Parameters<OperationHandler>[1]) {
+  const input = parseInput<LabelInput>(raw, shape);
+  const { store } = session(ctx);
+  checkNameSyntax(input.Name);
+  const key = canonicalKey(input.Name);
+  const latest = store.latest(ctx.region, key, ctx.now);
+  if (!latest) throw parameterNotFound();
+  const version = input.ParameterVersion ?? latest.version;
+  if (version !== latest.version && !store.atVersion(ctx.region, key, version, ctx.now))
+    throw parameterVersionNotFound(input.Name, version);
+  return { input, store, key, version };
+}
+
+/**
+ * LabelParameterVersion: labels that break the rules come back in
+ * InvalidLabels; a valid label moves here from any other version; more than
+ * ten on the version fails the whole call (the transaction rolls back).
+ */
+export const labelParameterVersion: OperationHandler = (raw, ctx) => {
+  const { input, store, key, version } = target(raw, shapes.LabelParameterVersion, ctx);
+  const invalid = input.Labels.filter((l) => !isValidLabel(l));
+  for (const label of new Set(input.Labels.filter(isValidLabel))) store.putLabel(ctx.region, key, label, version);
+  if (store.labelsOf(ctx.region, key, version).length > MAX_LABELS_PER_VERSION) throw parameterVersionLabelLimitExceeded();
+  return { InvalidLabels: invalid, ParameterVersion: version };
+};
+
+/** UnlabelParameterVersion: labels not attached to that version come back in InvalidLabels. */
+export const unlabelParameterVersion: OperationHandler = (raw, ctx) => {
+  const { input, store, key, version } = target(raw, shapes.UnlabelParameterVersion, ctx);
+  const removed: string[] = [];
+  const invalid: string[] = [];
+  for (const label of new Set(input.Labels)) {
+    if (store.removeLabel(ctx.region, key, label, version)) removed.push(label);
+    else invalid.push(label);
+  }
+  return { RemovedLabels: removed, InvalidLabels: invalid };
+};

@@ -1,0 +1,143 @@
+import { AwsError } from '../errors.js';
+import type { OperationHandler, RequestContext } from '../module.js';
+import type { SecretsReader } from '../secretsmanager/index.js';
+import { parseInput } from '../shape.js';
+import { resolveVersion, session } from './common.js';
+import { parameterNotFound } from './errors.js';
+import { compileFilters } from './filters.js';
+import { isUnderPath, normalisePath, parseReadName, parseReference } from './names.js';
+import { decodeToken, encodeToken, fingerprint } from './paging.js';
+import { checkReferenceDecryption, readReference } from './reference.js';
+import { renderHistory, renderParameter } from './render.js';
+import { type ParameterStringFilter, shapes } from './shapes.js';
+import type { ParameterVersion } from './store.js';
+
+/** Rows a listing examines per request at most: beyond that it returns what it has and a NextToken (best-effort paging, as AWS). */
+const SCAN_BUDGET = 1000;
+
+function getOne(secrets: SecretsReader, ctx: RequestContext, address: string, decrypt: boolean | undefined) {
+  const ref = parseReference(address);
+  if (ref) {
+    checkReferenceDecryption(decrypt);
+    return readReference(secrets, ctx, ref);
+  }
+  const { store, rc } = session(ctx);
+  const parsed = parseReadName(address, ctx.region, ctx.accountId);
+  if (!parsed) throw parameterNotFound();
+  const p = resolveVersion(store, ctx, parsed);
+  return renderParameter(rc, p, decrypt === true, p.name, parsed.selectorText);
+}
+
+export const getParameter =
+  (secrets: SecretsReader): OperationHandler =>
+  (raw, ctx) => {
+    const input = parseInput<{ Name: string; WithDecryption?: boolean }>(raw, shapes.GetParameter);
+    return { Parameter: getOne(secrets, ctx, input.Name, input.WithDecryption) };
+  };
+
+/** GetParameters: up to 10 addresses; missing ones go to InvalidParameters, never an HTTP error. */
+export const getParameters =
+  (secrets: SecretsReader): OperationHandler =>
+  (raw, ctx) => {
+    const input = parseInput<{ Names: string[]; WithDecryption?: boolean }>(raw, shapes.GetParameters);
+    const names = [...new Set(input.Names)];
+    if (names.some((n) => parseReference(n))) checkReferenceDecryption(input.WithDecryption);
+    const found: Array<ReturnType<typeof getOne>> = [];
+    const invalid: string[] = [];
+    for (const name of names) {
+      try {
+        found.push(getOne(secrets, ctx, name, input.WithDecryption));
+      } catch (e) {
+        if (e instanceof AwsError && (e.code === 'ParameterNotFound' || e.code === 'ParameterVersionNotFound')) invalid.push(name);
+        else throw e;
+      }
+    }
+    found.sort((a, b) => (a.Name < b.Name ? -1 : a.Name > b.Name ? 1 : 0));
+    return { Parameters: found, InvalidParameters: invalid };
+  };
+
+interface ByPathInput {
+  Path: string;
+  Recursive?: boolean;
+  ParameterFilters?: ParameterStringFilter[];
+  WithDecryption?: boolean;
+  MaxResults?: number;
+  NextToken?: string;
+}
+
+/** Key range [from, to) holding every key under `path`: '0' is the character after '/'. */
+export function keyRange(path: string): { from: string; to: string } {
+  const from = path === '/' ? '/' : `${path}/`;
+  return { from, to: `${from.slice(0, -1)}0` };
+}
+
+export const getParametersByPath: OperationHandler = (raw, ctx) => {
+  const input = parseInput<ByPathInput>(raw, shapes.GetParametersByPath);
+  const { store, rc } = session(ctx);
+  const path = normalisePath(input.Path);
+  const recursive = input.Recursive === true;
+  const filters = compileFilters(input.ParameterFilters, 'GetParametersByPath');
+  const max = input.MaxResults ?? 10;
+  const request = fingerprint(['GetParametersByPath', ctx.region, path, recursive, input.ParameterFilters ?? []]);
+  let cursor = decodeToken<string>(input.NextToken, request, 'string') ?? '';
+  const range = keyRange(path);
+  const out: ParameterVersion[] = [];
+  let scanned = 0;
+  let more = false;
+  while (out.length < max && scanned < SCAN_BUDGET) {
+    const rows = store.page(ctx.region, range, cursor, Math.min(200, SCAN_BUDGET - scanned), ctx.now);
+    if (rows.length === 0) break;
+    for (const row of rows) {
+      scanned++;
+      cursor = row.key;
+      if (!isUnderPath(row.key, path, recursive)) continue;
+      const chosen = selectForLabels(row);
+      if (chosen && filters.matches(chosen, () => store.tags(ctx.region, row.key))) out.push(chosen);
+      if (out.length === max) break;
+    }
+  }
+  if (out.length === max || scanned >= SCAN_BUDGET) more = store.page(ctx.region, range, cursor, 1, ctx.now).length > 0;
+  return {
+    Parameters: out.map((p) => renderParameter(rc, p, input.WithDecryption === true)),
+    ...(more ? { NextToken: encodeToken(request, cursor) } : {}),
+  };
+
+  /** With a Label filter, the version carrying one of the labels (not necessarily the latest). */
+  function selectForLabels(row: ParameterVersion): ParameterVersion | undefined {
+    if (!filters.labels) return row;
+    const labels = store.labels(ctx.region, row.key);
+    for (const label of filters.labels) {
+      const version = labels.get(label);
+      if (version !== undefined) return version === row.version ? row : store.atVersion(ctx.region, row.key, version, ctx.now);
+    }
+    return undefined;
+  }
+};
+
+/** GetParameterHistory: every kept version, oldest first, with its labels. */
+export const getParameterHistory: OperationHandler = (raw, ctx) => {
+  const input = parseInput<{ Name: string; WithDecryption?: boolean; MaxResults?: number; NextToken?: string }>(
+    raw,
+    shapes.GetParameterHistory,
+  );
+  const { store, rc } = session(ctx);
+  const parsed = parseReadName(input.Name, ctx.region, ctx.accountId);
+  if (!parsed || parsed.selector) throw parameterNotFound();
+  const latest = store.latest(ctx.region, parsed.key, ctx.now);
+  if (!latest) throw parameterNotFound();
+  const max = input.MaxResults ?? 50;
+  const request = fingerprint(['GetParameterHistory', ctx.region, parsed.key]);
+  const after = decodeToken<number>(input.NextToken, request, 'number') ?? 0;
+  const rows = store.history(ctx.region, parsed.key, after, max + 1);
+  const page = rows.slice(0, max);
+  const labelsByVersion = new Map<number, string[]>();
+  for (const [label, version] of store.labels(ctx.region, parsed.key)) {
+    labelsByVersion.set(version, [...(labelsByVersion.get(version) ?? []), label]);
+  }
+  return {
+    Parameters: page.map((v) =>
+      renderHistory(rc, latest.name, parsed.key, v, labelsByVersion.get(v.version) ?? [], input.WithDecryption === true),
+    ),
+    ...(rows.length > max ? { NextToken: encodeToken(request, page[page.length - 1].version) } : {}),
+  };
+};
