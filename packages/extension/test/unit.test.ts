@@ -1,0 +1,327 @@
+// Unit tests of the pure pieces: configuration, token, query parsing, the
+// cache's invariants, response shapes and upstream error classification.
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { ResponseCache } from '../src/cache.js';
+import { loadConfig } from '../src/config.js';
+import { ConfigError, UpstreamError } from '../src/errors.js';
+import { parseRoute } from '../src/parse.js';
+import { parameterBody, rfc3339, secretBody } from '../src/responses.js';
+import { createTokenMatcher, resolveToken } from '../src/token.js';
+import { errorFromResponse } from '../src/upstream/client.js';
+import { resolveEndpoints } from '../src/upstream/endpoints.js';
+
+const BASE = { AWS_TOKEN: 't0ken', AWS_REGION: 'eu-west-1' };
+
+describe('config', () => {
+  test('defaults are the AWS extension defaults', () => {
+    const { config, warnings } = loadConfig(BASE);
+    assert.equal(config.httpPort, 2773);
+    assert.equal(config.cacheEnabled, true);
+    assert.equal(config.cacheSize, 1000);
+    assert.equal(config.logLevel, 'info');
+    assert.equal(config.maxConnections, 3);
+    assert.equal(config.secretsManagerTtlSeconds, 300);
+    assert.equal(config.ssmTtlSeconds, 300);
+    assert.equal(config.secretsManagerTimeoutMs, 0);
+    assert.equal(config.ssmTimeoutMs, 0);
+    assert.deepEqual(warnings, []);
+    assert.equal(config.endpoints.secretsManager, 'https://secretsmanager.eu-west-1.amazonaws.com');
+    assert.equal(config.endpoints.ssm, 'https://ssm.eu-west-1.amazonaws.com');
+  });
+
+  test('values are read in any case; TTL above 300 is clamped with a warning', () => {
+    const { config, warnings } = loadConfig({
+      ...BASE,
+      PARAMETERS_SECRETS_EXTENSION_CACHE_ENABLED: 'false',
+      PARAMETERS_SECRETS_EXTENSION_LOG_LEVEL: 'WARN',
+      SECRETS_MANAGER_TTL: '3600',
+      SSM_PARAMETER_STORE_TTL: '0',
+      PARASOL_PREFETCH_PARAMETERS: '/app/, /x ,',
+    });
+    assert.equal(config.cacheEnabled, false);
+    assert.equal(config.logLevel, 'warn');
+    assert.equal(config.secretsManagerTtlSeconds, 300);
+    assert.equal(config.ssmTtlSeconds, 0);
+    assert.deepEqual(config.prefetchParameters, ['/app/', '/x']);
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0], /SECRETS_MANAGER_TTL exceeds max limit/);
+  });
+
+  for (const [name, value, range] of [
+    ['PARAMETERS_SECRETS_EXTENSION_CACHE_SIZE', '1001', '0-1000'],
+    ['PARAMETERS_SECRETS_EXTENSION_CACHE_SIZE', 'lots', '0-1000'],
+    ['PARAMETERS_SECRETS_EXTENSION_HTTP_PORT', '0', '1-65535'],
+    ['PARAMETERS_SECRETS_EXTENSION_HTTP_PORT', '70000', '1-65535'],
+    ['PARAMETERS_SECRETS_EXTENSION_MAX_CONNECTIONS', '0', '1-1000'],
+    ['SECRETS_MANAGER_TTL', '-1', '0-300'],
+    ['SSM_PARAMETER_STORE_TIMEOUT_MILLIS', '1.5', '0-'],
+  ]) {
+    test(`${name}=${value} stops start-up naming the variable and its range`, () => {
+      assert.throws(
+        () => loadConfig({ ...BASE, [name]: value }),
+        (e: unknown) => e instanceof ConfigError && e.variable === name && e.message.includes(name) && e.message.includes(range),
+      );
+    });
+  }
+
+  test('bad booleans and log levels name the accepted values', () => {
+    assert.throws(() => loadConfig({ ...BASE, PARAMETERS_SECRETS_EXTENSION_CACHE_ENABLED: 'yes' }), /TRUE or FALSE/);
+    assert.throws(() => loadConfig({ ...BASE, PARAMETERS_SECRETS_EXTENSION_LOG_LEVEL: 'trace' }), /DEBUG, INFO, WARN, ERROR, NONE/);
+  });
+
+  test('endpoints: per-service override, then AWS_ENDPOINT_URL; region from AWS_DEFAULT_REGION', () => {
+    const e = resolveEndpoints({
+      AWS_DEFAULT_REGION: 'us-west-2',
+      AWS_ENDPOINT_URL: 'http://127.0.0.1:2774',
+      AWS_ENDPOINT_URL_SSM: 'http://localhost:9/',
+    });
+    assert.deepEqual(e, { region: 'us-west-2', secretsManager: 'http://127.0.0.1:2774', ssm: 'http://localhost:9' });
+    assert.throws(() => resolveEndpoints({}), /AWS_REGION/);
+    assert.throws(() => resolveEndpoints({ AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL: 'ftp://x' }), /AWS_ENDPOINT_URL/);
+  });
+});
+
+describe('token', () => {
+  test('first non-empty of AWS_TOKEN, AWS_SESSION_TOKEN, AWS_CONTAINER_AUTHORIZATION_TOKEN', () => {
+    assert.equal(resolveToken({ AWS_TOKEN: 'a', AWS_SESSION_TOKEN: 'b' }).token, 'a');
+    assert.equal(resolveToken({ AWS_TOKEN: '', AWS_SESSION_TOKEN: 'b' }).token, 'b');
+    assert.equal(resolveToken({ AWS_CONTAINER_AUTHORIZATION_TOKEN: 'c' }).token, 'c');
+  });
+
+  test('file:// values are read from the file; empty or missing files are refused', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'parasol-token-'));
+    writeFileSync(join(dir, 'token'), 'from-file\n');
+    writeFileSync(join(dir, 'empty'), '');
+    assert.equal(resolveToken({ AWS_TOKEN: `file://${join(dir, 'token')}` }).token, 'from-file');
+    assert.throws(() => resolveToken({ AWS_TOKEN: `file://${join(dir, 'empty')}` }), /empty/);
+    assert.throws(() => resolveToken({ AWS_TOKEN: `file://${join(dir, 'missing')}` }), /cannot be read \(ENOENT\)/);
+  });
+
+  test('no token at all refuses to start, saying which variables to set', () => {
+    assert.throws(() => resolveToken({}), /AWS_TOKEN, AWS_SESSION_TOKEN, AWS_CONTAINER_AUTHORIZATION_TOKEN/);
+  });
+
+  test('matcher accepts only the exact token', () => {
+    const matches = createTokenMatcher('s3cr3t-token');
+    assert.equal(matches('s3cr3t-token'), true);
+    assert.equal(matches('s3cr3t-toke'), false);
+    assert.equal(matches('s3cr3t-tokenX'), false);
+    assert.equal(matches(''), false);
+  });
+});
+
+describe('parse', () => {
+  test('secret route with every parameter; flags in any case', () => {
+    assert.deepEqual(parseRoute('/secretsmanager/get?secretId=a%2Fb&versionStage=AWSPREVIOUS&versionId=v1&refreshNow=TRUE'), {
+      kind: 'secret',
+      secretId: 'a/b',
+      versionId: 'v1',
+      versionStage: 'AWSPREVIOUS',
+      refreshNow: true,
+    });
+  });
+
+  test('parameter route with and without trailing slash', () => {
+    const expected = { kind: 'parameter', name: '/a/b', version: '3', label: undefined, withDecryption: true, refreshNow: false };
+    assert.deepEqual(parseRoute('/systemsmanager/parameters/get?name=%2Fa%2Fb&version=3&withDecryption=true'), expected);
+    assert.deepEqual(parseRoute('/systemsmanager/parameters/get/?name=%2Fa%2Fb&version=3&withDecryption=true'), expected);
+  });
+
+  test('path style /v1/<id> decodes the id', () => {
+    assert.deepEqual(parseRoute('/v1/My/Test%2Bx?versionStage=AWSCURRENT'), {
+      kind: 'secret',
+      secretId: 'My/Test+x',
+      versionId: undefined,
+      versionStage: 'AWSCURRENT',
+      refreshNow: false,
+    });
+  });
+
+  const rejects: [string, number, RegExp][] = [
+    ['/secretsmanager/get?secretId=a&bogus=1', 400, /unknown query parameter: bogus/],
+    ['/secretsmanager/get', 400, /missing required query parameter secretId/],
+    ['/secretsmanager/get?secretId=', 400, /secretId/],
+    ['/secretsmanager/get?secretId=a&refreshNow=maybe', 400, /refreshNow must be true or false/],
+    ['/secretsmanager/get?secretId=a&secretId=b', 400, /more than once/],
+    ['/systemsmanager/parameters/get?name=a&version=1&label=x', 400, /version and label are mutually exclusive/],
+    ['/systemsmanager/parameters/get?name=a&version=zero', 400, /version must be a positive whole number/],
+    ['/systemsmanager/parameters/get?name=a&secretId=b', 400, /unknown query parameter: secretId/],
+    ['/v1/', 400, /missing secret id/],
+    ['/v1/x?secretId=y', 400, /unknown query parameter: secretId/],
+    ['/secretsmanager/list', 404, /unknown path/],
+  ];
+  for (const [url, status, message] of rejects) {
+    test(`${url} → ${status}`, () => {
+      assert.throws(
+        () => parseRoute(url),
+        (e: any) => e.status === status && message.test(e.message),
+      );
+    });
+  }
+});
+
+describe('cache', () => {
+  const clock = () => {
+    let t = 1_000_000;
+    return { now: () => t, advance: (ms: number) => (t += ms) };
+  };
+  const value = (s: string) => async () => Buffer.from(s);
+
+  test('hit before TTL, miss after it', async () => {
+    const c = clock();
+    const cache = new ResponseCache({ maxEntries: 10, maxStaleMs: 0, now: c.now });
+    assert.equal((await cache.get('k', 1000, value('a'))).status, 'miss');
+    assert.equal((await cache.get('k', 1000, value('b'))).status, 'hit');
+    c.advance(1000);
+    const after = await cache.get('k', 1000, value('b'));
+    assert.equal(after.status, 'miss');
+    assert.equal(after.value.toString(), 'b');
+  });
+
+  test('LRU by access: the least recently read entry is evicted', async () => {
+    const cache = new ResponseCache({ maxEntries: 2, maxStaleMs: 0 });
+    await cache.get('a', 60_000, value('a'));
+    await cache.get('b', 60_000, value('b'));
+    assert.equal((await cache.get('a', 60_000, value('x'))).status, 'hit'); // a is now most recent
+    await cache.get('c', 60_000, value('c')); // evicts b
+    assert.equal(cache.size, 2);
+    assert.equal(cache.evictions, 1);
+    assert.equal((await cache.get('a', 60_000, value('x'))).status, 'hit');
+    assert.equal((await cache.get('b', 60_000, value('b2'))).status, 'miss');
+  });
+
+  test('single-flight: concurrent misses share one fetch, also with caching off', async () => {
+    for (const maxEntries of [10, 0]) {
+      const cache = new ResponseCache({ maxEntries, maxStaleMs: 0 });
+      let calls = 0;
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      const fetch = async () => {
+        calls++;
+        await gate;
+        return Buffer.from('v');
+      };
+      const all = Promise.all(Array.from({ length: 50 }, () => cache.get('k', 1000, fetch)));
+      release();
+      const results = await all;
+      assert.equal(calls, 1);
+      assert.ok(results.every((r) => r.value.toString() === 'v'));
+      assert.equal(cache.size, maxEntries ? 1 : 0);
+    }
+  });
+
+  test('errors are never cached; transient errors serve a stale entry within the bound only', async () => {
+    const c = clock();
+    const cache = new ResponseCache({ maxEntries: 10, maxStaleMs: 5000, now: c.now });
+    const transient = async (): Promise<Buffer> => {
+      throw new UpstreamError('network', 'ConnectionError', 'down');
+    };
+    const clientError = async (): Promise<Buffer> => {
+      throw new UpstreamError('client', 'ResourceNotFoundException', 'gone');
+    };
+    await assert.rejects(cache.get('k', 1000, transient), /down/);
+    assert.equal(cache.size, 0);
+    await cache.get('k', 1000, value('v1'));
+    c.advance(2000); // expired, but fetched 2 s ago < 5 s bound
+    const stale = await cache.get('k', 1000, transient);
+    assert.equal(stale.status, 'stale');
+    assert.equal(stale.value.toString(), 'v1');
+    await assert.rejects(cache.get('k', 1000, clientError), /gone/); // a client error is an answer: no stale
+    c.advance(3000); // now 5 s old: past the bound
+    await assert.rejects(cache.get('k', 1000, transient), /down/);
+  });
+
+  test('refreshNow replaces a fresh entry', async () => {
+    const cache = new ResponseCache({ maxEntries: 10, maxStaleMs: 0 });
+    await cache.get('k', 60_000, value('old'));
+    const refreshed = await cache.get('k', 60_000, value('new'), true);
+    assert.equal(refreshed.status, 'refresh');
+    assert.equal((await cache.get('k', 60_000, value('x'))).value.toString(), 'new');
+  });
+
+  test('TTL 0 never stores', async () => {
+    const cache = new ResponseCache({ maxEntries: 10, maxStaleMs: 0 });
+    await cache.get('k', 0, value('a'));
+    assert.equal((await cache.get('k', 0, value('b'))).status, 'miss');
+    assert.equal(cache.size, 0);
+  });
+});
+
+describe('responses', () => {
+  test('secret body has every field, nulls kept, RFC 3339 date, ResultMetadata', () => {
+    const body = JSON.parse(
+      secretBody({
+        ARN: 'arn:x',
+        Name: 'n',
+        VersionId: 'v',
+        SecretString: 's',
+        VersionStages: ['AWSCURRENT'],
+        CreatedDate: 1668586960.499,
+      }).toString(),
+    );
+    assert.deepEqual(body, {
+      ARN: 'arn:x',
+      CreatedDate: '2022-11-16T08:22:40.499Z',
+      Name: 'n',
+      SecretBinary: null,
+      SecretString: 's',
+      VersionId: 'v',
+      VersionStages: ['AWSCURRENT'],
+      ResultMetadata: {},
+    });
+  });
+
+  test('parameter body wraps Parameter with nulls kept', () => {
+    const body = JSON.parse(
+      parameterBody({
+        Name: '/a',
+        Type: 'String',
+        Value: 'x',
+        Version: 1,
+        LastModifiedDate: 1668586960,
+        DataType: 'text',
+        ARN: 'arn:p',
+      }).toString(),
+    );
+    assert.deepEqual(body, {
+      Parameter: {
+        ARN: 'arn:p',
+        DataType: 'text',
+        LastModifiedDate: '2022-11-16T08:22:40Z',
+        Name: '/a',
+        Selector: null,
+        SourceResult: null,
+        Type: 'String',
+        Value: 'x',
+        Version: 1,
+      },
+      ResultMetadata: {},
+    });
+  });
+
+  test('RFC 3339 drops trailing zeros like Go', () => {
+    assert.equal(rfc3339(1668586960.49), '2022-11-16T08:22:40.49Z');
+    assert.equal(rfc3339(undefined), null);
+  });
+});
+
+describe('upstream error classification', () => {
+  test('client errors keep their code; throttling and 5xx are transient', () => {
+    const notFound = errorFromResponse(400, { __type: 'ResourceNotFoundException', message: 'x' });
+    assert.equal(notFound.status, 400);
+    assert.equal(notFound.code, 'ResourceNotFoundException');
+    assert.equal(notFound.transient, false);
+    const throttled = errorFromResponse(400, { __type: 'com.amazonaws.secretsmanager#ThrottlingException', message: 'slow down' });
+    assert.equal(throttled.code, 'ThrottlingException');
+    assert.equal(throttled.status, 429);
+    assert.equal(throttled.transient, true);
+    const server = errorFromResponse(500, { __type: 'InternalServiceError', Message: 'oops' });
+    assert.equal(server.status, 502);
+    assert.equal(server.message, 'oops');
+    assert.equal(server.transient, true);
+  });
+});
