@@ -1,0 +1,81 @@
+/** The high-level functions of the Powertools API, bound to one entry point's default providers. */
+import type {
+  GetMaybeUndefined,
+  SecretsGetMultipleOptions,
+  SecretsGetMultipleOutput,
+  SecretsGetOptions,
+  SecretsGetOutput,
+  SSMGetMultipleOptions,
+  SSMGetMultipleOutput,
+  SSMGetOptions,
+  SSMGetOutput,
+  SSMGetParametersByNameOptions,
+  SSMGetParametersByNameOutput,
+  SSMSetOptions,
+} from '../types.js';
+import type { DefaultProviders } from './default-providers.js';
+import type { SecretsProviderBase } from './secrets-provider.js';
+import type { SSMProviderBase } from './ssm-provider.js';
+
+export function bindFunctions(providers: DefaultProviders<SecretsProviderBase, SSMProviderBase>) {
+  return {
+    /** One secret (GetSecretValue) through the default `SecretsProvider`. */
+    getSecret<ExplicitUserProvidedType = undefined, InferredFromOptionsType extends SecretsGetOptions | undefined = SecretsGetOptions>(
+      name: string,
+      options?: NonNullable<InferredFromOptionsType & SecretsGetOptions>,
+    ): Promise<GetMaybeUndefined<SecretsGetOutput<ExplicitUserProvidedType, InferredFromOptionsType>, InferredFromOptionsType>> {
+      return providers.secrets.get<ExplicitUserProvidedType, InferredFromOptionsType>(name, options);
+    },
+
+    /** Several secrets at once (BatchGetSecretValue in SDK mode). */
+    getSecretsByName<
+      ExplicitUserProvidedType = undefined,
+      InferredFromOptionsType extends SecretsGetMultipleOptions | undefined = SecretsGetMultipleOptions,
+    >(
+      names: string[],
+      options?: NonNullable<InferredFromOptionsType & SecretsGetMultipleOptions>,
+    ): Promise<SecretsGetMultipleOutput<ExplicitUserProvidedType, InferredFromOptionsType>> {
+      return providers.secrets.getMultiple<ExplicitUserProvidedType, InferredFromOptionsType>(names, options);
+    },
+
+    /** One parameter (GetParameter) through the default `SSMProvider`. */
+    getParameter<ExplicitUserProvidedType = undefined, InferredFromOptionsType extends SSMGetOptions | undefined = SSMGetOptions>(
+      name: string,
+      options?: NonNullable<InferredFromOptionsType & SSMGetOptions>,
+    ): Promise<GetMaybeUndefined<SSMGetOutput<ExplicitUserProvidedType, InferredFromOptionsType>, InferredFromOptionsType>> {
+      return providers.ssm.get<ExplicitUserProvidedType, InferredFromOptionsType>(name, options);
+    },
+
+    /** Every parameter under a path (GetParametersByPath), names relative to the path. */
+    getParameters<
+      ExplicitUserProvidedType = undefined,
+      InferredFromOptionsType extends SSMGetMultipleOptions | undefined = SSMGetMultipleOptions,
+    >(
+      path: string,
+      options?: NonNullable<InferredFromOptionsType & SSMGetMultipleOptions>,
+    ): Promise<SSMGetMultipleOutput<ExplicitUserProvidedType, InferredFromOptionsType> | undefined> {
+      return providers.ssm.getMultiple<ExplicitUserProvidedType, InferredFromOptionsType>(path, options);
+    },
+
+    /** Several parameters by full name, each with its own options (GetParameters). */
+    getParametersByName<ExplicitUserProvidedType = undefined>(
+      parameters: Record<string, SSMGetParametersByNameOptions>,
+      options?: NonNullable<SSMGetParametersByNameOptions>,
+    ): Promise<SSMGetParametersByNameOutput<ExplicitUserProvidedType>> {
+      return providers.ssm.getParametersByName<ExplicitUserProvidedType>(parameters, options);
+    },
+
+    /** Writes a parameter (PutParameter); resolves to its new version number. */
+    setParameter<InferredFromOptionsType extends SSMSetOptions | undefined = SSMSetOptions>(
+      name: string,
+      options: InferredFromOptionsType & SSMSetOptions,
+    ): Promise<number> {
+      return providers.ssm.set<InferredFromOptionsType>(name, options);
+    },
+
+    /** Empties the caches of the default providers. */
+    clearCaches(): void {
+      providers.clearCaches();
+    },
+  };
+}
