@@ -14,6 +14,7 @@ import {
   replicasOf,
   requireSecret,
   type SecretRow,
+  secretByArn,
   secretByName,
   updateSecret,
 } from './store.js';
@@ -147,6 +148,9 @@ export const replicationOperations = {
     const replica = requireSecret(ctx.db, ctx.region, input.SecretId);
     if (replica.replica_of === null) throw invalidRequest('StopReplicationToReplica can only be called on a replica secret.');
     const promoted = updateSecret(ctx.db, replica, { replica_of: null, primary_region: null, last_changed_ms: ctx.now });
+    // The old primary stops showing PrimaryRegion once it has no replicas left.
+    const primary = secretByArn(ctx.db, replica.replica_of);
+    if (primary && replicasOf(ctx.db, primary.arn).length === 0) updateSecret(ctx.db, primary, { primary_region: null });
     return { ARN: promoted.arn };
   },
 };
