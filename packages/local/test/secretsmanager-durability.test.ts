@@ -1,0 +1,161 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import {
+  CreateSecretCommand,
+  DeleteSecretCommand,
+  DescribeSecretCommand,
+  GetSecretValueCommand,
+  ListSecretsCommand,
+  ListSecretVersionIdsCommand,
+  PutSecretValueCommand,
+  UpdateSecretVersionStageCommand,
+} from '@aws-sdk/client-secrets-manager';
+import { type ServeProcess, startServe } from '../../../test-support/processes.ts';
+import { smClient } from './secretsmanager-support.ts';
+
+const advanceClock = (url: string, seconds: number) =>
+  fetch(`${url}/_parasol/clock`, { method: 'POST', body: JSON.stringify({ advanceSeconds: seconds }) }).then((r) => {
+    assert.equal(r.status, 200);
+  });
+
+describe('Secrets Manager durability, encryption at rest, concurrency, sweeper, version cap', () => {
+  const dirs: string[] = [];
+  const running: ServeProcess[] = [];
+  const tempDir = () => {
+    const d = mkdtempSync(join(tmpdir(), 'parasol-sm-'));
+    dirs.push(d);
+    return d;
+  };
+  const serve = async (args: string[]) => {
+    const s = await startServe(args);
+    running.push(s);
+    return s;
+  };
+  after(async () => {
+    for (const s of running) await s.stop();
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+
+  it('survives kill -9: acknowledged writes are all there after restart, and no plaintext is on disk', async () => {
+    const dir = tempDir();
+    const marker = `PLAINTEXT-${randomBytes(12).toString('hex')}`;
+    const binaryMarker = Buffer.from(`BINARY-${randomBytes(12).toString('hex')}`);
+    const first = await serve(['--data', dir]);
+    let sm = smClient(first.url);
+    await sm.send(new CreateSecretCommand({ Name: 'durable/one', SecretString: `${marker}-v1`, Description: 'kept' }));
+    await sm.send(new PutSecretValueCommand({ SecretId: 'durable/one', SecretString: `${marker}-v2` }));
+    await sm.send(new CreateSecretCommand({ Name: 'durable/bin', SecretBinary: binaryMarker }));
+    for (let i = 0; i < 20; i++) await sm.send(new CreateSecretCommand({ Name: `durable/n${i}`, SecretString: `${marker}-${i}` }));
+    const before = await sm.send(new DescribeSecretCommand({ SecretId: 'durable/one' }));
+    // At rest, while the server still runs (WAL not checkpointed): neither file holds a value.
+    for (const file of ['parasol.db', 'parasol.db-wal']) {
+      const path = join(dir, file);
+      if (!existsSync(path)) continue;
+      const bytes = readFileSync(path);
+      assert.equal(bytes.includes(marker), false, `${file} contains a plaintext value`);
+      assert.equal(bytes.includes(binaryMarker), false, `${file} contains a plaintext binary value`);
+    }
+    assert.ok(existsSync(join(dir, 'parasol.db-wal')), 'WAL mode is on');
+    assert.equal(first.output().includes(marker), false, 'logs contain a value');
+    await first.kill9();
+
+    const second = await serve(['--data', dir]);
+    sm = smClient(second.url);
+    assert.equal((await sm.send(new GetSecretValueCommand({ SecretId: 'durable/one' }))).SecretString, `${marker}-v2`);
+    assert.equal(
+      (await sm.send(new GetSecretValueCommand({ SecretId: 'durable/one', VersionStage: 'AWSPREVIOUS' }))).SecretString,
+      `${marker}-v1`,
+    );
+    const after = await sm.send(new DescribeSecretCommand({ SecretId: 'durable/one' }));
+    assert.deepEqual(after.VersionIdsToStages, before.VersionIdsToStages);
+    assert.equal(after.ARN, before.ARN);
+    assert.equal(after.Description, 'kept');
+    assert.deepEqual(Buffer.from((await sm.send(new GetSecretValueCommand({ SecretId: 'durable/bin' }))).SecretBinary!), binaryMarker);
+    const list = await sm.send(new ListSecretsCommand({ Filters: [{ Key: 'name', Values: ['durable/n'] }] }));
+    assert.equal(list.SecretList!.length, 20);
+    for (let i = 0; i < 20; i++) {
+      assert.equal((await sm.send(new GetSecretValueCommand({ SecretId: `durable/n${i}` }))).SecretString, `${marker}-${i}`);
+    }
+    await second.stop();
+    for (const file of ['parasol.db', 'parasol.db-wal']) {
+      const path = join(dir, file);
+      if (existsSync(path)) assert.equal(readFileSync(path).includes(marker), false, `${file} contains a plaintext value`);
+    }
+  });
+
+  it('50 concurrent PutSecretValue calls leave exactly one AWSCURRENT and one AWSPREVIOUS', async () => {
+    const s = await serve(['--data', tempDir()]);
+    const sm = smClient(s.url);
+    await sm.send(new CreateSecretCommand({ Name: 'contended', SecretString: 'start' }));
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => sm.send(new PutSecretValueCommand({ SecretId: 'contended', SecretString: `value-${i}` }))),
+    );
+    assert.equal(new Set(results.map((r) => r.VersionId)).size, 50);
+    const stages = Object.values((await sm.send(new DescribeSecretCommand({ SecretId: 'contended' }))).VersionIdsToStages!).flat();
+    assert.equal(stages.filter((l) => l === 'AWSCURRENT').length, 1);
+    assert.equal(stages.filter((l) => l === 'AWSPREVIOUS').length, 1);
+    assert.equal(stages.length, 2);
+    const all = await sm.send(new ListSecretVersionIdsCommand({ SecretId: 'contended', IncludeDeprecated: true }));
+    assert.equal(all.Versions!.length, 51);
+    const current = await sm.send(new GetSecretValueCommand({ SecretId: 'contended' }));
+    assert.match(current.SecretString!, /^value-\d+$/);
+  });
+
+  it('the sweeper purges a secret whose recovery window ended (clock moved forward)', async () => {
+    const s = await serve(['--allow-clock-control']);
+    const sm = smClient(s.url);
+    await sm.send(new CreateSecretCommand({ Name: 'doomed', SecretString: 'v' }));
+    await sm.send(new CreateSecretCommand({ Name: 'kept-longer', SecretString: 'v' }));
+    await sm.send(new DeleteSecretCommand({ SecretId: 'doomed', RecoveryWindowInDays: 7 }));
+    await sm.send(new DeleteSecretCommand({ SecretId: 'kept-longer', RecoveryWindowInDays: 30 }));
+    await advanceClock(s.url, 6 * 86400);
+    assert.ok((await sm.send(new DescribeSecretCommand({ SecretId: 'doomed' }))).DeletedDate);
+    await advanceClock(s.url, 1 * 86400 + 60);
+    let purged = false;
+    for (let i = 0; i < 50 && !purged; i++) {
+      purged = await sm.send(new DescribeSecretCommand({ SecretId: 'doomed' })).then(
+        () => false,
+        (e: Error) => e.name === 'ResourceNotFoundException',
+      );
+      if (!purged) await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.ok(purged, 'secret was not purged after its window');
+    assert.ok((await sm.send(new DescribeSecretCommand({ SecretId: 'kept-longer' }))).DeletedDate);
+    // The name is free again.
+    await sm.send(new CreateSecretCommand({ Name: 'doomed', SecretString: 'reborn' }));
+  });
+
+  it('caps a secret at 100 versions; deprecated versions older than 24 h are cleaned up to make room', async () => {
+    const s = await serve(['--allow-clock-control']);
+    const sm = smClient(s.url);
+    await sm.send(new CreateSecretCommand({ Name: 'many', SecretString: 'v0' }));
+    for (let i = 1; i < 100; i++) await sm.send(new PutSecretValueCommand({ SecretId: 'many', SecretString: `v${i}` }));
+    await assert.rejects(sm.send(new PutSecretValueCommand({ SecretId: 'many', SecretString: 'v100' })), {
+      name: 'LimitExceededException',
+    });
+    const count = async () =>
+      (await sm.send(new ListSecretVersionIdsCommand({ SecretId: 'many', IncludeDeprecated: true }))).Versions!.length;
+    assert.equal(await count(), 100);
+    assert.equal((await sm.send(new GetSecretValueCommand({ SecretId: 'many' }))).SecretString, 'v99');
+    await advanceClock(s.url, 25 * 3600);
+    const ok = await sm.send(new PutSecretValueCommand({ SecretId: 'many', SecretString: 'v100' }));
+    assert.deepEqual(ok.VersionStages, ['AWSCURRENT']);
+    assert.equal(await count(), 100);
+    const stages = await sm.send(new DescribeSecretCommand({ SecretId: 'many' }));
+    assert.equal(Object.keys(stages.VersionIdsToStages!).length, 2);
+    // The labels quota: at most 20 attached across versions.
+    const version = ok.VersionId!;
+    for (let i = 0; i < 18; i++)
+      await sm.send(new UpdateSecretVersionStageCommand({ SecretId: 'many', VersionStage: `L${i}`, MoveToVersionId: version }));
+    await assert.rejects(
+      sm.send(new UpdateSecretVersionStageCommand({ SecretId: 'many', VersionStage: 'L18', MoveToVersionId: version })),
+      {
+        name: 'LimitExceededException',
+      },
+    );
+  });
+});
