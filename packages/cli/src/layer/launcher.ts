@@ -1,0 +1,34 @@
+/**
+ * `extensions/parasol` of the Node.js layer: a POSIX sh script (LF endings,
+ * mode 0755) that runs the bundled extension with the runtime's own node.
+ *
+ * - Lambda's Node.js runtimes keep node at /var/lang/bin/node, which is not
+ *   always on the extension's PATH; elsewhere (tests, containers) fall back
+ *   to `node` on PATH.
+ * - The bundle is found relative to the script, so the layer works wherever
+ *   it is unpacked (/opt on Lambda, a temp dir in tests).
+ * - NODE_OPTIONS is the function's (often `--require` of an APM agent from
+ *   /var/task) and is dropped; PARASOL_NODE_OPTIONS passes flags to the extension.
+ * - PARASOL_EXTENSION_NAME carries this file's name: Lambda requires the
+ *   extension to register under exactly that name.
+ */
+export const BUNDLE_DIR = 'parasol-extension';
+export const NODEJS_BUNDLE_FILE = 'index.mjs';
+
+export function nodejsLauncherScript(): string {
+  return [
+    '#!/bin/sh',
+    '# parasol extension launcher for Lambda Node.js runtimes: runs the bundled',
+    "# extension with the runtime's node (see packages/cli/README.md).",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: sh parameter expansion, not a template
+    'case "$0" in */*) here=${0%/*} ;; *) here=. ;; esac',
+    'node=/var/lang/bin/node',
+    '[ -x "$node" ] || node=node',
+    'unset NODE_OPTIONS',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: sh parameter expansion, not a template
+    'PARASOL_EXTENSION_NAME=${0##*/}',
+    'export PARASOL_EXTENSION_NAME',
+    `exec "$node" $PARASOL_NODE_OPTIONS "$here/../${BUNDLE_DIR}/${NODEJS_BUNDLE_FILE}" "$@"`,
+    '',
+  ].join('\n');
+}

