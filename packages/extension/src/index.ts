@@ -14,3 +14,6 @@ export { Metrics } from './metrics.js';
 export { parseRoute, type Route } from './parse.js';
 export { runFromEnvironment } from './run.js';
 export { createTokenMatcher, resolveToken, TOKEN_HEADER } from './token.js';
+export { AwsJsonClient, type ClientOptions } from './upstream/client.js';
+export { createCredentialSource } from './upstream/credentials.js';
+export { packageVersion } from './upstream/index.js';
