@@ -1,0 +1,205 @@
+// Client library (packages/client, built): import cost of each entry point next to Powertools', measured in
+// fresh processes, and the latency of one getSecret in each mode, cached and uncached.
+//
+// Import cost, two ways, median of RUNS fresh processes each:
+//  - "in-process": time of `await import(target)` alone, after the ESM loader is warm (an empty module is
+//    imported first) — what the import adds to a handler module's cold start;
+//  - "process − baseline": wall time of `node --input-type=module -e "await import(target)"` minus the wall
+//    time of a bare `node -e ''` measured the same way (includes starting the ESM loader).
+// Latency: one caller (concurrency 1) in a separate process, against the built `parasol serve` (SDK mode,
+// Powertools) or the built `parasol extension` in front of it (extension mode); the baseline is one GET to a
+// bare node:http server answering the same secret body.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startBaseline } from '../lib/baseline.mjs';
+import { round, runLoad } from '../lib/load.mjs';
+
+const root = new URL('../..', import.meta.url).pathname;
+const client = join(root, 'packages/client');
+const CLI = join(root, 'packages/cli/dist/main.js');
+const RUNS = 11;
+const SECRET = { Name: 'bench/db', SecretString: '{"username":"app","password":"bench-password-0123456789"}' };
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+};
+
+/** The extension entry resolves to one bundled file (scripts/bundle-extension.mjs); build it if it is stale. */
+function ensureExtensionBundle() {
+  const bundle = join(client, 'dist/extension.bundle.js');
+  const entry = join(client, 'dist/extension/index.js');
+  if (!existsSync(entry)) throw new Error('packages/client is not built: run npm run build');
+  if (!existsSync(bundle) || statSync(bundle).mtimeMs < statSync(entry).mtimeMs) {
+    const r = spawnSync(process.execPath, [join(client, 'scripts/bundle-extension.mjs')], { stdio: 'inherit' });
+    if (r.status !== 0) throw new Error('bundling the extension entry failed');
+  }
+}
+
+function wallMs(args) {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf-8' });
+  if (r.status !== 0) throw new Error(`node ${args.join(' ')} failed: ${r.stderr}`);
+  return { ms: performance.now() - t0, stdout: r.stdout };
+}
+
+function importCosts(targets) {
+  const dir = mkdtempSync(join(tmpdir(), 'parasol-bench-'));
+  const empty = join(dir, 'empty.mjs');
+  writeFileSync(empty, 'export {};\n');
+  const inProcess = (t) =>
+    `await import(${JSON.stringify(empty)}); const t0 = performance.now(); await import(${JSON.stringify(t)}); console.log(performance.now() - t0);`;
+  const samples = new Map(targets.map((t) => [t, { inProc: [], wall: [] }]));
+  const baseline = [];
+  // Interleave targets run by run so drifting machine load hits all of them alike.
+  for (let i = 0; i < RUNS; i++) {
+    baseline.push(wallMs(['-e', '']).ms);
+    for (const t of targets) {
+      const s = samples.get(t);
+      s.inProc.push(Number(wallMs(['--input-type=module', '-e', inProcess(t)]).stdout));
+      s.wall.push(wallMs(['--input-type=module', '-e', `await import(${JSON.stringify(t)});`]).ms);
+    }
+  }
+  const base = median(baseline);
+  return {
+    base,
+    rows: targets.map((t) => ({ t, inProc: median(samples.get(t).inProc), wall: median(samples.get(t).wall) - base })),
+  };
+}
+
+function startProcess(args, env, pattern) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`no ready line from ${args.join(' ')}: ${out}`)), 30_000);
+    const onData = (d) => {
+      out += d;
+      const m = out.match(pattern);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ url: m[1], stop: () => child.kill() });
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited ${code}: ${out}`)));
+  });
+}
+
+async function createSecret(url) {
+  const { SecretsManagerClient, CreateSecretCommand } = await import('@aws-sdk/client-secrets-manager');
+  const sm = new SecretsManagerClient({
+    endpoint: url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
+  await sm.send(new CreateSecretCommand(SECRET));
+  sm.destroy();
+}
+
+async function freePort() {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export async function run() {
+  ensureExtensionBundle();
+  const targets = [
+    '@parasol/client/extension',
+    '@parasol/client',
+    '@aws-lambda-powertools/parameters/secrets',
+    '@aws-lambda-powertools/parameters/ssm',
+    '@aws-sdk/client-secrets-manager',
+  ];
+  const imports = importCosts(targets);
+  const importTable = {
+    title: 'client: import cost of each entry point (fresh processes, median of 11)',
+    columns: ['module', 'in-process import ms', 'process − bare node ms'],
+    rows: imports.rows.map((r) => ({ module: r.t, 'in-process import ms': round(r.inProc), 'process − bare node ms': round(r.wall, 1) })),
+    notes: [
+      `bare \`node -e ''\` baseline: ${round(imports.base, 1)} ms wall (median, same run).`,
+      '"in-process": `await import()` of the module alone, after the ESM loader is warm — what it adds to a handler module.',
+      '"process − bare node": also counts starting the ESM loader, so even an empty ES module shows a few ms there.',
+      '@parasol/client loads no SDK at import: SDK mode imports @aws-sdk/client-secrets-manager (last row) on the first call.',
+      '@parasol/client/extension resolves to one bundled file (dist/extension.bundle.js) and loads node:http on the first request.',
+    ],
+  };
+
+  const serve = await startProcess([CLI, 'serve', '--port', '0', '--in-memory'], {}, /listening on (http:\/\/\S+)/);
+  let extension;
+  let baseline;
+  try {
+    await createSecret(serve.url);
+    const port = await freePort();
+    const token = 'bench-token-0123456789abcdef';
+    extension = await startProcess(
+      [CLI, 'extension'],
+      {
+        AWS_ENDPOINT_URL: serve.url,
+        AWS_REGION: 'us-east-1',
+        AWS_ACCESS_KEY_ID: 'test',
+        AWS_SECRET_ACCESS_KEY: 'test',
+        AWS_SESSION_TOKEN: '',
+        AWS_LAMBDA_RUNTIME_API: '',
+        AWS_TOKEN: token,
+        PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: String(port),
+      },
+      /listening on (http:\/\/\S+)/,
+    );
+    baseline = await startBaseline({ body: JSON.stringify({ ...SECRET, ResultMetadata: {} }) });
+    const load = (target) => runLoad({ target, concurrency: 1, durationMs: 2000, warmupMs: 300 });
+    const base = await load({ kind: 'http', url: baseline.url });
+    const path = join(client, 'bench/load-target.mjs');
+    const cases = [
+      ['SDK mode (@parasol/client)', 'sdk', serve.url, 'parasol serve'],
+      ['Powertools (SDK)', 'powertools', serve.url, 'parasol serve'],
+      ['extension mode (@parasol/client/extension)', 'extension', extension.url, 'parasol extension (cache on) → serve'],
+    ];
+    const us = (ms) => round(ms * 1000, 1);
+    const rows = [
+      {
+        call: 'baseline: one keep-alive GET to a bare node:http server',
+        backend: '-',
+        'p50 µs': us(base.p50Ms),
+        'p99 µs': us(base.p99Ms),
+        'calls/s': Math.round(base.opsPerSec),
+        'p50 ÷ baseline': 1,
+      },
+    ];
+    for (const [label, mode, endpoint, backend] of cases) {
+      for (const cached of [false, true]) {
+        const r = await load({ kind: 'module', path, options: { mode, cached, secretId: SECRET.Name, endpoint, token } });
+        if (r.errors > 0) throw new Error(`${label}: ${r.errors} failed calls`);
+        rows.push({
+          call: `${label}, ${cached ? 'cached' : 'uncached (forceFetch)'}`,
+          backend,
+          'p50 µs': us(r.p50Ms),
+          'p99 µs': us(r.p99Ms),
+          'calls/s': Math.round(r.opsPerSec),
+          'p50 ÷ baseline': round(r.p50Ms / base.p50Ms, 3),
+        });
+      }
+    }
+    const latencyTable = {
+      title: 'client: getSecret latency, one caller (2 s per row)',
+      columns: ['call', 'backend', 'p50 µs', 'p99 µs', 'calls/s', 'p50 ÷ baseline'],
+      rows,
+      notes: [
+        'uncached = forceFetch: the client skips its own cache; in extension mode the extension still answers from its cache (its normal production path).',
+        'SDK mode and Powertools sign every request (SigV4) and go to the local service, which reads SQLite and decrypts.',
+      ],
+    };
+    return [importTable, latencyTable];
+  } finally {
+    baseline?.stop();
+    extension?.stop();
+    serve.stop();
+  }
+}
