@@ -114,6 +114,11 @@ describe('Parameter Store operations (SDK v3, parasol serve)', () => {
     // The kept AllowedPattern still applies to later values.
     await assert.rejects(put({ Name: '/ow/p', Value: 'THREE', Overwrite: true }), { name: 'ParameterPatternMismatchException' });
     await assert.rejects(put({ Name: '/ow/p', Value: 'x', Type: 'String', Overwrite: true }), { name: 'HierarchyTypeMismatchException' });
+    await put({ Name: 'flat', Value: 'x', Type: 'String' });
+    await assert.rejects(put({ Name: 'flat', Value: 'x', Type: 'SecureString', Overwrite: true }), {
+      name: 'HierarchyTypeMismatchException',
+    });
+    assert.equal((await put({ Name: 'flat', Value: 'y', Type: 'String', Overwrite: true })).Version, 2);
   });
 
   it('refuses tags together with Overwrite', async () => {

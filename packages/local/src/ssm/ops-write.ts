@@ -67,7 +67,8 @@ export const putParameter: OperationHandler = (raw, ctx) => {
   if (existing && !input.Overwrite) throw parameterAlreadyExists();
   if (!existing && !input.Type) throw ssmValidation('A parameter type is required when you create a parameter.');
   const type = input.Type ?? existing!.type;
-  if (existing && type !== existing.type && key.includes('/', 1)) throw hierarchyTypeMismatch();
+  // AWS refuses type changes on overwrite, hierarchical or not (terraform-provider-aws#9843, aws-cdk#30129).
+  if (existing && type !== existing.type) throw hierarchyTypeMismatch();
 
   if (input.KeyId !== undefined) {
     if (type !== 'SecureString') throw ssmValidation('KeyId can only be used with the SecureString parameter type.');
