@@ -18,6 +18,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { handler as exampleHandler } from '../../../examples/lambda/handler.js';
 import { CLI_SOURCE, REPO_ROOT, type ServeProcess, startServe, TEST_CLIENT_CONFIG, TS_NODE_ARGS } from '../../../test-support/processes.js';
 import { bundleExtension, defaultExtensionEntry } from '../src/layer/bundle.js';
 import { inspectElf } from '../src/layer/elf.js';
@@ -34,7 +36,8 @@ const qemu = (() => {
 })();
 
 const SECRET_NAME = 'layer/test-secret';
-const SECRET_VALUE = '{"password":"layer-test-value"}';
+const SECRET_VALUE = '{"username":"demo","password":"layer-test-value"}';
+const PARAMETER_NAME = '/layer/test/feature/new-checkout';
 const TOKEN = 'layer-test-session-token';
 
 interface CliResult {
@@ -108,6 +111,9 @@ before(async () => {
   const sm = new SecretsManagerClient(TEST_CLIENT_CONFIG(serve.url));
   await sm.send(new CreateSecretCommand({ Name: SECRET_NAME, SecretString: SECRET_VALUE }));
   sm.destroy();
+  const ssm = new SSMClient(TEST_CLIENT_CONFIG(serve.url));
+  await ssm.send(new PutParameterCommand({ Name: PARAMETER_NAME, Value: 'true', Type: 'String' }));
+  ssm.destroy();
 });
 
 after(async () => {
@@ -190,7 +196,11 @@ describe('parasol layer build', () => {
  * Unpacks `variant` into <tmp>/<name>/opt and runs opt/extensions/parasol (through `wrap`, e.g. qemu)
  * from an unrelated working directory, as Lambda would.
  */
-async function runLayerInLambdaLikeEnvironment(variant: string, wrap: string[] = []): Promise<void> {
+async function runLayerInLambdaLikeEnvironment(
+  variant: string,
+  wrap: string[] = [],
+  duringInvoke?: (port: number) => Promise<void>,
+): Promise<void> {
   const opt = join(work, `opt-${variant}`);
   await unpack(join(work, `layers/parasol-extension-${variant}.zip`), opt);
   const api = await FakeLambdaRuntimeApi.start();
@@ -248,6 +258,10 @@ async function runLayerInLambdaLikeEnvironment(variant: string, wrap: string[] =
     assert.equal(body.SecretString, SECRET_VALUE);
     const noToken = await httpGet(`http://127.0.0.1:${port}/secretsmanager/get?secretId=${encodeURIComponent(SECRET_NAME)}`);
     assert.notEqual(noToken.status, 200, 'the token is required');
+    if (duringInvoke) {
+      api.invoke();
+      await duringInvoke(port);
+    }
 
     api.shutdown();
     const code = await waitForExit(child, 10_000);
@@ -264,8 +278,28 @@ async function runLayerInLambdaLikeEnvironment(variant: string, wrap: string[] =
 }
 
 describe('each layer unpacked into an /opt-like folder runs the extension (fake Lambda Runtime API, real parasol serve)', () => {
-  test('nodejs layer: launcher runs the bundle with node, registers, serves a secret, exits on SHUTDOWN', async () => {
-    await runLayerInLambdaLikeEnvironment('nodejs');
+  test('nodejs layer: launcher runs the bundle with node, registers, serves a secret (also to examples/lambda/handler.ts during an INVOKE), exits on SHUTDOWN', async () => {
+    await runLayerInLambdaLikeEnvironment('nodejs', [], async (port) => {
+      // examples/lambda/handler.ts, as a function beside this layer would run it.
+      const saved = { ...process.env };
+      Object.assign(process.env, {
+        PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: String(port),
+        AWS_SESSION_TOKEN: TOKEN,
+        DB_SECRET_ID: SECRET_NAME,
+        FEATURE_PARAMETER: PARAMETER_NAME,
+      });
+      try {
+        const result = await exampleHandler();
+        assert.equal(result.statusCode, 200);
+        const { secretVersion, ...rest } = JSON.parse(result.body);
+        assert.match(secretVersion, /^[0-9a-f-]{36}$/);
+        assert.deepEqual(rest, { secret: SECRET_NAME, hasPassword: true, parameter: PARAMETER_NAME, newCheckout: true });
+        assert.ok(!result.body.includes('layer-test-value'), 'the handler does not return the secret');
+      } finally {
+        for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+        Object.assign(process.env, saved);
+      }
+    });
   });
 
   test('x86_64 layer: standalone executable (no node on PATH) registers, serves a secret, exits on SHUTDOWN', async () => {
