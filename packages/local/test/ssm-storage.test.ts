@@ -34,6 +34,15 @@ describe('Parameter Store storage (parasol serve --data)', () => {
       ssm.destroy();
       await serve.stop();
     }
+    // After a clean stop the WAL is checkpointed into the main file: scan what is left again.
+    const afterStop = Buffer.concat(
+      ['parasol.db', 'parasol.db-wal']
+        .map((f) => join(dir, f))
+        .filter(existsSync)
+        .map((f) => readFileSync(f)),
+    );
+    assert.ok(afterStop.includes(Buffer.from(visible)));
+    assert.ok(!afterStop.includes(Buffer.from(secret)), 'SecureString plaintext found on disk after shutdown');
     serve = await startServe(['--data', dir]);
     ssm = new SSMClient(TEST_CLIENT_CONFIG(serve.url));
     try {
