@@ -4,6 +4,24 @@
  * `ResourceNotFoundException`, `ParameterNotFound`), the extension's `__type`, or a parasol code.
  */
 
+/**
+ * `instanceof` across copies of this module. The extension entry ships as one bundled file, so an app that
+ * imports both entries holds two copies of each class; errors carry a registry-wide brand listing their
+ * kinds, and each class's `instanceof` checks the brand, so `e instanceof GetParameterError` holds whichever
+ * entry threw `e` and whichever entry the class came from.
+ */
+const KINDS = Symbol.for('@parasol/client:error-kinds');
+
+function brand(error: Error, kind: string): void {
+  const target = error as Error & { [KINDS]?: Set<string> };
+  if (!target[KINDS]) Object.defineProperty(target, KINDS, { value: new Set<string>(), enumerable: false });
+  target[KINDS]!.add(kind);
+}
+
+function hasKind(value: unknown, kind: string): boolean {
+  return typeof value === 'object' && value !== null && ((value as { [KINDS]?: Set<string> })[KINDS]?.has(kind) ?? false);
+}
+
 /** Reads the AWS error code off an SDK error (`name`) or a parasol error (`code`). */
 export function errorCodeOf(error: unknown): string {
   if (error && typeof error === 'object') {
@@ -17,39 +35,55 @@ export function errorCodeOf(error: unknown): string {
 
 /** A value could not be retrieved. The original failure is in `cause`, its AWS error code in `code`. */
 export class GetParameterError extends Error {
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasKind(value, 'GetParameterError');
+  }
   readonly code: string;
   constructor(message?: string, options?: ErrorOptions & { code?: string }) {
     super(message, options);
     this.name = 'GetParameterError';
+    brand(this, 'GetParameterError');
     this.code = options?.code ?? (options?.cause !== undefined ? errorCodeOf(options.cause) : 'GetParameterError');
   }
 }
 
 /** The value does not exist (thrown only with `throwOnMissing: true`). */
 export class ParameterNotFoundError extends GetParameterError {
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasKind(value, 'ParameterNotFoundError');
+  }
   constructor(message?: string, options?: ErrorOptions & { code?: string }) {
     super(message, options);
     this.name = 'ParameterNotFoundError';
+    brand(this, 'ParameterNotFoundError');
   }
 }
 
 /** A transform (`json`, `binary`, `auto`) failed on the retrieved value. */
 export class TransformParameterError extends Error {
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasKind(value, 'TransformParameterError');
+  }
   readonly code = 'TransformParameterError';
   readonly transform: string;
   constructor(transform: string, message: string) {
     super(`Unable to transform value using '${transform}' transform: ${message}`);
     this.name = 'TransformParameterError';
+    brand(this, 'TransformParameterError');
     this.transform = transform;
   }
 }
 
 /** A parameter could not be written. The original failure is in `cause`. */
 export class SetParameterError extends Error {
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasKind(value, 'SetParameterError');
+  }
   readonly code: string;
   constructor(message?: string, options?: ErrorOptions & { code?: string }) {
     super(message, options);
     this.name = 'SetParameterError';
+    brand(this, 'SetParameterError');
     this.code = options?.code ?? (options?.cause !== undefined ? errorCodeOf(options.cause) : 'SetParameterError');
   }
 }
@@ -60,6 +94,9 @@ export class SetParameterError extends Error {
  * as the `cause` of a {@link GetParameterError}.
  */
 export class ExtensionError extends Error {
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasKind(value, 'ExtensionError');
+  }
   /** The extension's `__type` (an AWS error code such as `ResourceNotFoundException`), or `ExtensionError`. */
   readonly code: string;
   /** HTTP status the extension answered with (0 when the request never got an answer). */
@@ -67,6 +104,7 @@ export class ExtensionError extends Error {
   constructor(code: string, message: string, status: number, options?: ErrorOptions) {
     super(message, options);
     this.name = 'ExtensionError';
+    brand(this, 'ExtensionError');
     this.code = code;
     this.status = status;
   }
@@ -74,10 +112,14 @@ export class ExtensionError extends Error {
 
 /** The operation is not offered by the chosen transport (e.g. GetParametersByPath through the extension). */
 export class UnsupportedOperationError extends Error {
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasKind(value, 'UnsupportedOperationError');
+  }
   readonly code = 'UnsupportedOperation';
   constructor(message: string) {
     super(message);
     this.name = 'UnsupportedOperationError';
+    brand(this, 'UnsupportedOperationError');
   }
 }
 

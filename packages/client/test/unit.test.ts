@@ -168,3 +168,38 @@ describe('error classes', () => {
     assert.equal(new SetParameterError('x', { cause: { name: 'ParameterAlreadyExists' } }).code, 'ParameterAlreadyExists');
   });
 });
+
+describe('the extension entry', () => {
+  test('bundles to one file that imports nothing but node built-ins (no SDK); errors match across bundle copies', async () => {
+    const { build } = await import('esbuild');
+    const { mkdtempSync, readFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'parasol-client-'));
+    const outfile = join(dir, 'extension.mjs');
+    try {
+      await build({
+        entryPoints: [new URL('../src/extension/index.ts', import.meta.url).pathname],
+        outfile,
+        bundle: true,
+        platform: 'node',
+        format: 'esm',
+        logLevel: 'silent',
+      });
+      const code = readFileSync(outfile, 'utf-8');
+      const specifiers = [...code.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*)["']([^"']+)["']/g)].map((m) => m[1]);
+      assert.deepEqual([...new Set(specifiers)], ['node:http']);
+      assert.doesNotMatch(code, /@aws-sdk|SecretsManagerClient|SSMClient/);
+
+      const bundled = await import(outfile);
+      const fromBundle = new bundled.GetParameterError('x', { code: 'C' });
+      assert.ok(fromBundle instanceof GetParameterError, 'a bundled error is an instance of the source class');
+      assert.ok(!(fromBundle instanceof ParameterNotFoundError));
+      assert.ok(new ParameterNotFoundError('y') instanceof bundled.GetParameterError);
+      assert.ok(new bundled.TransformParameterError('json', 'bad') instanceof TransformParameterError);
+      assert.ok(!(new Error('plain') instanceof bundled.GetParameterError));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
