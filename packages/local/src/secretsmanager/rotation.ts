@@ -1,0 +1,308 @@
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../clock.js';
+import type { Vault } from '../crypto.js';
+import type { Db } from '../db.js';
+import { AwsError } from '../errors.js';
+import type { FunctionInvoker } from '../functions/invoke.js';
+import type { Logger } from '../logger.js';
+import type { RequestContext } from '../module.js';
+import { bool, int, list, parseInput, str, struct } from '../shape.js';
+import { invalidRequest, markedForDeletion, missingToken, notFound, replicaNotPermitted, tokenInUse } from './errors.js';
+import { nextRotation, parseRotationRules, type RotationRulesInput, type Schedule } from './rotation-rules.js';
+import {
+  deleteVersion,
+  detachLabel,
+  findSecret,
+  getVersion,
+  labelsOfVersion,
+  type SecretRow,
+  secretByArn,
+  setRotationConfig,
+  updateSecret,
+  versionWithLabel,
+} from './store.js';
+import { AWSCURRENT, AWSPENDING, createVersion, openValue } from './versions.js';
+
+/**
+ * RotateSecret and CancelRotateSecret, and the rotation protocol as Secrets
+ * Manager runs it (aws-api-facts §2.7): record the configuration, create the
+ * `AWSPENDING` version with no value, then invoke the rotation function
+ * synchronously for createSecret, setSecret, testSecret and finishSecret with
+ * `{Step, SecretId, ClientRequestToken, RotationToken}`.
+ *
+ * The function calls back into this service over HTTP, so no transaction is
+ * held while it runs: each database change is its own short transaction.
+ * A failed step leaves what AWS leaves — the AWSPENDING version (valueless if
+ * createSecret failed), AWSCURRENT untouched, no LastRotatedDate change — and
+ * a new rotation is refused until that AWSPENDING is cleared or the same
+ * ClientRequestToken retries it. As on AWS, RotateSecret itself still
+ * succeeds: a rotation's failure is an event (logged as `RotationFailed`).
+ */
+
+export const ROTATION_STEPS = ['createSecret', 'setSecret', 'testSecret', 'finishSecret'] as const;
+export type RotationStep = (typeof ROTATION_STEPS)[number];
+
+export const rotationShapes = {
+  RotateSecret: struct(
+    {
+      SecretId: str({ min: 1, max: 2048 }),
+      ClientRequestToken: str({ min: 32, max: 64 }),
+      RotationLambdaARN: str({ min: 0, max: 2048 }),
+      RotationRules: struct({
+        // Range checked in rotation-rules.ts with AWS's InvalidParameterException text.
+        AutomaticallyAfterDays: int(),
+        Duration: str({ min: 2, max: 3, pattern: /^[0-9]+h$/ }),
+        ScheduleExpression: str({ min: 1, max: 256, pattern: /^[0-9A-Za-z()#?*\-/, ]+$/ }),
+      }),
+      ExternalSecretRotationMetadata: list(struct({ Key: str({ min: 1, max: 2048 }), Value: str({ min: 1, max: 2048 }) })),
+      ExternalSecretRotationRoleArn: str({ min: 0, max: 2048 }),
+      RotateImmediately: bool,
+    },
+    ['SecretId'],
+  ),
+  CancelRotateSecret: struct({ SecretId: str({ min: 1, max: 2048 }) }, ['SecretId']),
+};
+
+const cannotInvoke = () =>
+  new AwsError(
+    'AccessDeniedException',
+    'Secrets Manager cannot invoke the specified Lambda function. Ensure that the function policy grants access to the principal secretsmanager.amazonaws.com.',
+  );
+const previousRotationIncomplete = () => invalidRequest("A previous rotation isn't complete. That rotation will be reattempted.");
+
+/** What a rotation needs from the service, whether started by a request or by the scheduler. */
+export interface RotationDeps {
+  db: Db;
+  vault: Vault;
+  clock: Clock;
+  log: Logger;
+  accountId: string;
+  invoker?: FunctionInvoker;
+}
+
+export interface RotationOutcome {
+  ok: boolean;
+  failedStep?: RotationStep;
+}
+
+/** The version carrying AWSPENDING while another version is AWSCURRENT: a rotation in progress. */
+export function pendingRotation(db: Db, secret: SecretRow): string | undefined {
+  const pending = versionWithLabel(db, secret.id, AWSPENDING);
+  if (!pending) return undefined;
+  return labelsOfVersion(db, secret.id, pending.version_id).includes(AWSCURRENT) ? undefined : pending.version_id;
+}
+
+export function scheduleOf(secret: SecretRow): Schedule | undefined {
+  if (!secret.rotation_rules) return undefined;
+  try {
+    return parseRotationRules(JSON.parse(secret.rotation_rules) as RotationRulesInput);
+  } catch {
+    return undefined;
+  }
+}
+
+function requireRotatable(db: Db, region: string, secretId: string): SecretRow {
+  const secret = findSecret(db, region, secretId);
+  if (!secret) throw notFound();
+  if (secret.deleted_ms !== null) throw markedForDeletion();
+  if (secret.replica_of !== null) throw replicaNotPermitted();
+  return secret;
+}
+
+interface RotateInput {
+  SecretId: string;
+  ClientRequestToken?: string;
+  RotationLambdaARN?: string;
+  RotationRules?: RotationRulesInput;
+  RotateImmediately?: boolean;
+}
+
+interface Plan {
+  secretArn: string;
+  region: string;
+  functionArn: string;
+  token: string;
+  steps: readonly RotationStep[];
+  /** RotateImmediately=false: a temporary AWSPENDING copy of the current value, removed after testSecret. */
+  temporary: boolean;
+}
+
+export function rotationOperations(deps: Omit<RotationDeps, 'db' | 'vault' | 'clock' | 'log' | 'accountId'>) {
+  return {
+    async RotateSecret(raw: Record<string, unknown>, ctx: RequestContext) {
+      const input = parseInput<RotateInput>(raw, rotationShapes.RotateSecret);
+      const token = input.ClientRequestToken;
+      if (token === undefined) throw missingToken();
+      if (input.RotationRules) parseRotationRules(input.RotationRules);
+      const full: RotationDeps = { ...deps, db: ctx.db, vault: ctx.vault, clock: ctx.clock, log: ctx.log, accountId: ctx.accountId };
+      const setup = ctx.db.transaction(() => planRotation(full, ctx.region, input, token))();
+      if ('done' in setup) return setup.done;
+      await executeRotation(full, setup.plan);
+      return { ARN: setup.plan.secretArn, Name: setup.name, VersionId: token };
+    },
+  };
+}
+
+/** CancelRotateSecret: turns rotation off; rules and function stay (and are still shown). */
+export const cancelRotationOperations = {
+  CancelRotateSecret(raw: Record<string, unknown>, ctx: RequestContext) {
+    const input = parseInput<{ SecretId: string }>(raw, rotationShapes.CancelRotateSecret);
+    let secret = requireRotatable(ctx.db, ctx.region, input.SecretId);
+    if (secret.rotation_enabled === null) {
+      throw invalidRequest("Secrets Manager can't cancel rotation because rotation is not configured for this secret.");
+    }
+    secret = setRotationConfig(ctx.db, secret, { enabled: false });
+    secret = updateSecret(ctx.db, secret, { last_changed_ms: ctx.now });
+    const out: Record<string, unknown> = { ARN: secret.arn, Name: secret.name };
+    const pending = pendingRotation(ctx.db, secret);
+    if (pending) out.VersionId = pending;
+    return out;
+  },
+};
+
+/** Validates and records a RotateSecret request (one transaction); nothing is written if it fails. */
+function planRotation(
+  deps: RotationDeps,
+  region: string,
+  input: RotateInput,
+  token: string,
+): { done: Record<string, unknown> } | { plan: Plan; name: string } {
+  const { db } = deps;
+  const now = deps.clock.now();
+  let secret = requireRotatable(db, region, input.SecretId);
+  const functionArn = input.RotationLambdaARN || secret.rotation_lambda_arn;
+  if (!functionArn) throw invalidRequest('No Lambda rotation function ARN is associated with this secret.');
+  const pending = pendingRotation(db, secret);
+  const existing = getVersion(db, secret.id, token);
+  let resume = false;
+  if (existing) {
+    const labels = labelsOfVersion(db, secret.id, token);
+    if (pending === token) resume = true;
+    else if (labels.includes(AWSCURRENT) && pending === undefined) {
+      // The same request again after it completed: AWS's idempotency answers the same.
+      return { done: { ARN: secret.arn, Name: secret.name, VersionId: token } };
+    } else throw tokenInUse(token, secret.arn);
+  } else if (pending !== undefined) {
+    throw previousRotationIncomplete();
+  }
+  // Checked before anything is written: AWS leaves the secret unchanged when it can't invoke.
+  if (!deps.invoker?.canInvoke(functionArn)) throw cannotInvoke();
+
+  const rules = input.RotationRules ?? (secret.rotation_rules ? (JSON.parse(secret.rotation_rules) as RotationRulesInput) : undefined);
+  const schedule = rules ? parseRotationRules(rules) : undefined;
+  secret = setRotationConfig(db, secret, {
+    enabled: true,
+    lambdaArn: functionArn,
+    rules: input.RotationRules ? ({ ...input.RotationRules } as Record<string, unknown>) : undefined,
+    nextRotationMs: schedule ? nextRotation(schedule, now) : null,
+  });
+  secret = updateSecret(db, secret, { last_changed_ms: now });
+
+  const immediately = input.RotateImmediately !== false;
+  if (!resume) {
+    const store = { db, vault: deps.vault, now };
+    if (immediately) {
+      createVersion(store, secret, { versionId: token, stages: [AWSPENDING] });
+    } else {
+      // testSecret runs against a temporary AWSPENDING version that carries the current value.
+      const current = versionWithLabel(db, secret.id, AWSCURRENT);
+      const value = current ? openValue(deps.vault, secret, current) : undefined;
+      createVersion(store, secret, { versionId: token, value, stages: [AWSPENDING] });
+    }
+  }
+  return {
+    name: secret.name,
+    plan: {
+      secretArn: secret.arn,
+      region,
+      functionArn,
+      token,
+      steps: immediately || resume ? ROTATION_STEPS : ['testSecret'],
+      temporary: !immediately && !resume,
+    },
+  };
+}
+
+/** Invokes each step in order, then records the outcome (its own transaction). */
+async function executeRotation(deps: RotationDeps, plan: Plan): Promise<RotationOutcome> {
+  const { log } = deps;
+  const rotationToken = randomUUID();
+  let failedStep: RotationStep | undefined;
+  log.info('RotationStarted', { secret: plan.secretArn, versionId: plan.token, steps: plan.steps.join(',') });
+  for (const step of plan.steps) {
+    const event = { Step: step, SecretId: plan.secretArn, ClientRequestToken: plan.token, RotationToken: rotationToken };
+    let result: Awaited<ReturnType<FunctionInvoker['invoke']>>;
+    try {
+      result = await deps.invoker!.invoke({ functionArn: plan.functionArn, region: plan.region, accountId: deps.accountId, event });
+    } catch (e) {
+      result = { ok: false, errorType: 'InvokeError', errorMessage: (e as Error).message };
+    }
+    if (!result.ok) {
+      failedStep = step;
+      log.warn('RotationFailed', {
+        secret: plan.secretArn,
+        versionId: plan.token,
+        step,
+        error: `Error when executing lambda ${plan.functionArn} during ${step} step`,
+        errorType: result.errorType,
+        errorMessage: result.errorMessage?.slice(0, 500),
+      });
+      break;
+    }
+  }
+  const now = deps.clock.now();
+  const ok = deps.db.transaction(() => {
+    let secret = secretByArn(deps.db, plan.secretArn);
+    if (!secret) return false; // deleted meanwhile
+    const schedule = scheduleOf(secret);
+    if (plan.temporary) {
+      if (versionWithLabel(deps.db, secret.id, AWSPENDING)?.version_id === plan.token) detachLabel(deps.db, secret.id, AWSPENDING);
+      if (labelsOfVersion(deps.db, secret.id, plan.token).length === 0) deleteVersion(deps.db, secret.id, plan.token);
+      return failedStep === undefined;
+    }
+    const labels = labelsOfVersion(deps.db, secret.id, plan.token);
+    if (failedStep === undefined && !labels.includes(AWSCURRENT)) {
+      log.warn('RotationFailed', {
+        secret: plan.secretArn,
+        versionId: plan.token,
+        step: 'finishSecret',
+        error: 'finishSecret returned but did not move AWSCURRENT to the new version',
+      });
+      failedStep = 'finishSecret';
+    }
+    if (failedStep !== undefined) {
+      // Retried when the schedule next comes due (with the same token), as AWS reattempts it.
+      if (schedule) secret = setRotationConfig(deps.db, secret, { nextRotationMs: nextRotation(schedule, now) });
+      return false;
+    }
+    // The service clears AWSPENDING from the new current version when rotation completes.
+    if (labels.includes(AWSPENDING)) detachLabel(deps.db, secret.id, AWSPENDING);
+    setRotationConfig(deps.db, secret, { lastRotatedMs: now, nextRotationMs: schedule ? nextRotation(schedule, now) : null });
+    return true;
+  })();
+  if (ok) log.info(plan.temporary ? 'TestRotationSucceeded' : 'RotationSucceeded', { secret: plan.secretArn, versionId: plan.token });
+  return { ok, failedStep };
+}
+
+/**
+ * Starts a due rotation (the scheduler): a new token, or the token of a rotation
+ * still pending (AWS reattempts it). Returns undefined when nothing could start.
+ */
+export async function rotateOnSchedule(deps: RotationDeps, secret: SecretRow): Promise<RotationOutcome | undefined> {
+  const setup = deps.db.transaction(() => {
+    const fresh = secretByArn(deps.db, secret.arn);
+    if (!fresh || fresh.rotation_enabled !== 1 || fresh.deleted_ms !== null || !fresh.rotation_lambda_arn) return undefined;
+    const token = pendingRotation(deps.db, fresh) ?? randomUUID();
+    try {
+      // A savepoint: a plan that fails part-way leaves nothing behind.
+      return deps.db.transaction(() => planRotation(deps, fresh.region, { SecretId: fresh.arn, RotateImmediately: true }, token))();
+    } catch (e) {
+      const schedule = scheduleOf(fresh);
+      if (schedule) setRotationConfig(deps.db, fresh, { nextRotationMs: nextRotation(schedule, deps.clock.now()) });
+      deps.log.warn('RotationFailed', { secret: fresh.arn, error: e instanceof AwsError ? `${e.code}: ${e.message}` : 'unknown' });
+      return undefined;
+    }
+  })();
+  if (!setup || 'done' in setup) return undefined;
+  return executeRotation(deps, setup.plan);
+}
