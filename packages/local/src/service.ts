@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { type Clock, OffsetClock, systemClock } from './clock.js';
 import { loadMasterKey, Vault } from './crypto.js';
 import { type Db, openDatabase } from './db.js';
+import { FunctionInvoker } from './functions/invoke.js';
+import { FunctionRegistry, type FunctionsConfig } from './functions/registry.js';
 import { createLogger, type Logger, type LogLevel } from './logger.js';
 import type { BackgroundContext, ServiceModule } from './module.js';
 import { createSecretsManager } from './secretsmanager/index.js';
@@ -30,6 +32,8 @@ export interface LocalServiceOptions {
   sweepIntervalMs?: number;
   logLevel?: LogLevel;
   logger?: Logger;
+  /** Rotation functions: path of a JSON functions map (`parasol serve --functions`), or the map itself. */
+  functions?: string | FunctionsConfig;
 }
 
 export interface LocalService {
@@ -55,7 +59,16 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
 
   const db = openDatabase(dataDir);
   const vault = new Vault(loadMasterKey(dataDir));
-  const secrets = createSecretsManager();
+  let url = '';
+  const registry =
+    typeof options.functions === 'string' ? FunctionRegistry.fromFile(options.functions) : new FunctionRegistry(options.functions ?? {});
+  const functions = new FunctionInvoker({
+    registry,
+    endpoint: () => url,
+    credentials: (options.credentials ?? DEFAULT_CREDENTIALS)[0],
+    log,
+  });
+  const secrets = createSecretsManager({ functions });
   const modules: ServiceModule[] = [secrets, createParameterStore({ secrets: secrets.reader })];
   for (const m of modules) m.init(db);
 
@@ -111,11 +124,12 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
     server.listen(options.port ?? 2774, host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
+  url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   const timer = setInterval(() => void sweep(), options.sweepIntervalMs ?? 30_000);
   timer.unref();
 
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url,
     host,
     port,
     db,
@@ -128,6 +142,7 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
         server.closeAllConnections();
       });
       await sweeping;
+      await functions.close();
       for (const m of modules) await m.close?.();
       db.close();
     },

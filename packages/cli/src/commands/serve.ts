@@ -5,13 +5,16 @@ import { type Credential, type LocalService, type LogLevel, startLocalService } 
 const HELP = `usage: parasol serve [--host 127.0.0.1] [--port 2774] [--data DIR | --in-memory]
                      [--region us-east-1] [--account-id 123456789012] [--credentials FILE]
                      [--allow-reset] [--allow-clock-control] [--log-level info]
+                     [--functions FILE]
 
 Local AWS-compatible Secrets Manager + Parameter Store (AWS JSON 1.1, SigV4).
   --data DIR             durable store (SQLite WAL) and master.key (default ./.data)
   --in-memory            throwaway store, nothing written to disk
   --credentials FILE     JSON list of {"accessKeyId","secretAccessKey"}; default test/test
   --allow-reset          enable POST /_parasol/reset (wipes all state)
-  --allow-clock-control  enable POST /_parasol/clock {"advanceSeconds": N} (tests)`;
+  --allow-clock-control  enable POST /_parasol/clock {"advanceSeconds": N} (tests)
+  --functions FILE       rotation functions: JSON map of Lambda ARN (or name) to a module
+                         exporting handler, or to an http(s) URL (see @parasol/local README)`;
 
 export interface ServeFlags {
   host: string;
@@ -24,6 +27,8 @@ export interface ServeFlags {
   allowReset: boolean;
   allowClockControl: boolean;
   logLevel: LogLevel;
+  /** JSON map of rotation function ARN/name → module path or URL. */
+  functions?: string;
 }
 
 export function parseServeFlags(argv: string[]): ServeFlags | undefined {
@@ -41,6 +46,7 @@ export function parseServeFlags(argv: string[]): ServeFlags | undefined {
       'allow-reset': { type: 'boolean', default: false },
       'allow-clock-control': { type: 'boolean', default: false },
       'log-level': { type: 'string', default: 'info' },
+      functions: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -66,6 +72,7 @@ export function parseServeFlags(argv: string[]): ServeFlags | undefined {
     allowReset: values['allow-reset']!,
     allowClockControl: values['allow-clock-control']!,
     logLevel: logLevel as LogLevel,
+    functions: values.functions,
   };
 }
 

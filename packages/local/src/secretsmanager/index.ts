@@ -1,10 +1,12 @@
-import { AwsError } from '../errors.js';
-import type { BackgroundContext, OperationHandler, RequestContext, ServiceModule } from '../module.js';
+import type { FunctionInvoker } from '../functions/invoke.js';
+import type { AsyncOperationHandler, BackgroundContext, OperationHandler, RequestContext, ServiceModule } from '../module.js';
 import { listOperations } from './list.js';
 import { getSecretValue, secretOperations } from './operations.js';
 import { passwordOperations } from './password.js';
 import { policyOperations } from './policy.js';
 import { replicationOperations } from './replication.js';
+import { cancelRotationOperations, rotationOperations } from './rotation.js';
+import { sweepRotations } from './rotation-scheduler.js';
 import { initSchema, resetStore } from './store.js';
 import { purgeExpiredSecrets } from './sweep.js';
 
@@ -32,24 +34,15 @@ export interface SecretsManagerModule extends ServiceModule {
   reader: SecretsReader;
 }
 
-/** Until the rotation engine lands, these answer a clear error instead of UnknownOperation. */
-const notYet = (op: string) => () => {
-  throw new AwsError('InvalidRequestException', `${op} is not available yet in parasol's local service.`);
-};
-const rotationPlaceholders: Record<string, OperationHandler> = {
-  RotateSecret: notYet('RotateSecret'),
-  CancelRotateSecret: notYet('CancelRotateSecret'),
-};
-
 /** Secrets Manager: every operation of aws-api-facts §2 on the shared SQLite store. */
-export function createSecretsManager(): SecretsManagerModule {
+export function createSecretsManager(options: { functions?: FunctionInvoker } = {}): SecretsManagerModule {
   const operations: Record<string, OperationHandler> = {
     ...secretOperations,
     ...listOperations,
     ...policyOperations,
     ...replicationOperations,
     ...passwordOperations,
-    ...rotationPlaceholders,
+    ...cancelRotationOperations,
   };
   return {
     targetPrefix: 'secretsmanager',
@@ -57,10 +50,13 @@ export function createSecretsManager(): SecretsManagerModule {
     messageKey: 'Message',
     internalErrorCode: 'InternalServiceError',
     operations,
+    // RotateSecret awaits the rotation function, so it manages its own transactions.
+    asyncOperations: rotationOperations({ invoker: options.functions }) as Record<string, AsyncOperationHandler>,
     init: initSchema,
     reset: resetStore,
-    sweep(ctx: BackgroundContext) {
+    async sweep(ctx: BackgroundContext) {
       purgeExpiredSecrets(ctx);
+      await sweepRotations(ctx, options.functions);
     },
     reader: { getSecretValue },
   };
