@@ -65,10 +65,25 @@ describe('Parameter Store operations (SDK v3, parasol serve)', () => {
   });
 
   it('answers GetParameter on a missing name with ParameterNotFound and the empty message AWS sends', async () => {
-    const res = await fetchRaw('GetParameter', { Name: '/nope' });
+    const res = await fetchRaw(new GetParameterCommand({ Name: '/nope' }));
     assert.equal(res.status, 400);
     assert.deepEqual(res.body, { __type: 'ParameterNotFound', message: '' });
     await assert.rejects(get('/nope'), { name: 'ParameterNotFound' });
+  });
+
+  it('puts the message under the key each SSM error shape has on the wire', async () => {
+    await put({ Name: '/wire/p', Value: 'v', Type: 'String' });
+    const exists = await fetchRaw(new PutParameterCommand({ Name: '/wire/p', Value: 'v', Type: 'String' }));
+    assert.equal(exists.status, 400);
+    assert.deepEqual(Object.keys(exists.body as object).sort(), ['__type', 'message']);
+    assert.equal((exists.body as { __type: string }).__type, 'ParameterAlreadyExists');
+    const token = await fetchRaw(new GetParameterHistoryCommand({ Name: '/wire/p', NextToken: 'x' }));
+    assert.deepEqual(token.body, { __type: 'InvalidNextToken', Message: "The specified token isn't valid." });
+    const invalid = await fetchRaw(new GetParametersByPathCommand({ Path: '/wire', MaxResults: 0 }));
+    assert.equal((invalid.body as { __type: string }).__type, 'ValidationException');
+    assert.ok('Message' in (invalid.body as object));
+    const ok = await fetchRaw(new DeleteParameterCommand({ Name: '/wire/p' }));
+    assert.deepEqual(ok, { status: 200, body: {} });
   });
 
   it('keeps StringList values as given', async () => {
@@ -439,8 +454,8 @@ describe('Parameter Store operations (SDK v3, parasol serve)', () => {
     });
   });
 
-  /** A signed request whose raw response body the test inspects (the SDK hides an empty message). */
-  async function fetchRaw(op: string, body: unknown): Promise<{ status: number; body: unknown }> {
+  /** Sends `command` signed by the SDK and returns the raw HTTP status and JSON body (the SDK hides key casing and empty messages). */
+  async function fetchRaw(command: Parameters<SSMClient['send']>[0]): Promise<{ status: number; body: unknown }> {
     let captured: { status: number; body: unknown } | undefined;
     const client = new SSMClient(TEST_CLIENT_CONFIG(serve.url));
     client.middlewareStack.add(
@@ -454,10 +469,7 @@ describe('Parameter Store operations (SDK v3, parasol serve)', () => {
       },
       { step: 'deserialize', name: 'captureRaw', priority: 'low' },
     );
-    const commands: Record<string, (b: never) => unknown> = {
-      GetParameter: (b) => new GetParameterCommand(b),
-    };
-    await client.send(commands[op](body as never) as GetParameterCommand).catch(() => {});
+    await client.send(command).catch(() => {});
     client.destroy();
     assert.ok(captured, 'no response captured');
     return captured;
