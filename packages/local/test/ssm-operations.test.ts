@@ -290,6 +290,49 @@ describe('Parameter Store operations (SDK v3, parasol serve)', () => {
     });
   });
 
+  it('pages best-effort: a request scans at most 1,000 parameters, returning a NextToken even with an empty page', async () => {
+    const names = Array.from({ length: 1100 }, (_, i) => `/bulk/p${String(i).padStart(4, '0')}`);
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (next < names.length) {
+          const i = next++;
+          await put({ Name: names[i], Value: `v${i}`, Type: i % 1000 === 999 ? 'SecureString' : 'String' });
+        }
+      }),
+    );
+    const filter = { Path: '/bulk', ParameterFilters: [{ Key: 'Type', Values: ['SecureString'] }] };
+    const first = await ssm.send(new GetParametersByPathCommand({ ...filter, MaxResults: 10 }));
+    assert.deepEqual(
+      first.Parameters?.map((p) => p.Name),
+      ['/bulk/p0999'],
+    );
+    assert.ok(first.NextToken, 'a NextToken after the scan budget');
+    const pages: number[] = [];
+    const found: string[] = [];
+    for await (const page of paginateGetParametersByPath({ client: ssm, pageSize: 10 }, filter)) {
+      pages.push(page.Parameters?.length ?? 0);
+      found.push(...(page.Parameters ?? []).map((p) => p.Name!));
+    }
+    assert.deepEqual(found, ['/bulk/p0999']);
+    assert.ok(pages.length >= 2);
+    // Without filters every page is full.
+    let total = 0;
+    for await (const page of paginateGetParametersByPath({ client: ssm, pageSize: 10 }, { Path: '/bulk' })) {
+      assert.ok((page.Parameters?.length ?? 0) === 10 || !page.NextToken);
+      total += page.Parameters?.length ?? 0;
+    }
+    assert.equal(total, 1100);
+    const described = [];
+    for await (const page of paginateDescribeParameters(
+      { client: ssm, pageSize: 50 },
+      { ParameterFilters: [{ Key: 'Path', Values: ['/bulk'] }] },
+    )) {
+      described.push(...(page.Parameters ?? []));
+    }
+    assert.equal(described.length, 1100);
+  });
+
   it('describes parameters with ParameterFilters, legacy Filters and paging', async () => {
     await put({ Name: '/desc/one', Value: '1', Type: 'String', Tags: [{ Key: 'team', Value: 'core' }] });
     await put({ Name: '/desc/two', Value: '2', Type: 'SecureString', Tier: 'Advanced' });

@@ -5,15 +5,13 @@ import { parseInput } from '../shape.js';
 import { resolveVersion, session } from './common.js';
 import { parameterNotFound } from './errors.js';
 import { compileFilters } from './filters.js';
+import { scanPage } from './listing.js';
 import { isUnderPath, normalisePath, parseReadName, parseReference } from './names.js';
 import { decodeToken, encodeToken, fingerprint } from './paging.js';
 import { checkReferenceDecryption, readReference } from './reference.js';
 import { renderHistory, renderParameter } from './render.js';
 import { type ParameterStringFilter, shapes } from './shapes.js';
 import type { ParameterVersion } from './store.js';
-
-/** Rows a listing examines per request at most: beyond that it returns what it has and a NextToken (best-effort paging, as AWS). */
-const SCAN_BUDGET = 1000;
 
 function getOne(secrets: SecretsReader, ctx: RequestContext, address: string, decrypt: boolean | undefined) {
   const ref = parseReference(address);
@@ -79,26 +77,24 @@ export const getParametersByPath: OperationHandler = (raw, ctx) => {
   const filters = compileFilters(input.ParameterFilters, 'GetParametersByPath');
   const max = input.MaxResults ?? 10;
   const request = fingerprint(['GetParametersByPath', ctx.region, path, recursive, input.ParameterFilters ?? []]);
-  let cursor = decodeToken<string>(input.NextToken, request, 'string') ?? '';
-  const range = keyRange(path);
-  const out: ParameterVersion[] = [];
-  let scanned = 0;
-  let more = false;
-  while (out.length < max && scanned < SCAN_BUDGET) {
-    const rows = store.page(ctx.region, range, cursor, Math.min(200, SCAN_BUDGET - scanned), ctx.now);
-    if (rows.length === 0) break;
-    for (const row of rows) {
-      scanned++;
-      cursor = row.key;
-      if (!isUnderPath(row.key, path, recursive)) continue;
+  const after = decodeToken<string>(input.NextToken, request, 'string') ?? '';
+  const { items, cursor, more } = scanPage({
+    store,
+    region: ctx.region,
+    now: ctx.now,
+    range: keyRange(path),
+    after,
+    max,
+    // A recursive walk without filters keeps every row: fetch just one page (and one row to know there is more).
+    batch: recursive && !input.ParameterFilters?.length ? max + 1 : 100,
+    accept: (row) => {
+      if (!isUnderPath(row.key, path, recursive)) return undefined;
       const chosen = selectForLabels(row);
-      if (chosen && filters.matches(chosen, () => store.tags(ctx.region, row.key))) out.push(chosen);
-      if (out.length === max) break;
-    }
-  }
-  if (out.length === max || scanned >= SCAN_BUDGET) more = store.page(ctx.region, range, cursor, 1, ctx.now).length > 0;
+      return chosen && filters.matches(chosen, () => store.tags(ctx.region, row.key)) ? chosen : undefined;
+    },
+  });
   return {
-    Parameters: out.map((p) => renderParameter(rc, p, input.WithDecryption === true)),
+    Parameters: items.map((p) => renderParameter(rc, p, input.WithDecryption === true)),
     ...(more ? { NextToken: encodeToken(request, cursor) } : {}),
   };
 
