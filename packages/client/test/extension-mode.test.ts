@@ -138,6 +138,24 @@ describe('extension mode: secrets', () => {
       (e: unknown) => e instanceof GetParameterError && /missing \(ResourceNotFoundException\)/.test(e.message),
     );
   });
+  test('POWERTOOLS_PARAMETERS_MAX_AGE is the default maxAge; cacheSize bounds the cache (LRU)', async () => {
+    const provider = new SecretsProvider(options());
+    const start = await secretCalls();
+    process.env.POWERTOOLS_PARAMETERS_MAX_AGE = '0';
+    try {
+      await provider.get('plain');
+      await provider.get('plain');
+      assert.equal((await secretCalls()) - start, 2, 'nothing cached with a max age of 0');
+    } finally {
+      delete process.env.POWERTOOLS_PARAMETERS_MAX_AGE;
+    }
+    const small = new SecretsProvider({ ...options(), cacheSize: 1 });
+    await small.get('plain');
+    await small.get('plain');
+    await small.get('b64');
+    await small.get('plain');
+    assert.equal((await secretCalls()) - start, 5, 'with room for one value, b64 evicted plain');
+  });
 });
 
 describe('extension mode: parameters', () => {
