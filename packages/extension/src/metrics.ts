@@ -90,6 +90,18 @@ export class Metrics {
       lines.push(`parasol_upstream_latency_seconds_sum{${labels}} ${s.sum}`);
       lines.push(`parasol_upstream_latency_seconds_count{${labels}} ${s.count}`);
     }
+    const memory = process.memoryUsage();
+    lines.push('# HELP process_resident_memory_bytes Resident set size.', '# TYPE process_resident_memory_bytes gauge');
+    lines.push(`process_resident_memory_bytes ${memory.rss}`);
+    lines.push('# HELP nodejs_heap_used_bytes V8 heap in use.', '# TYPE nodejs_heap_used_bytes gauge');
+    lines.push(`nodejs_heap_used_bytes ${memory.heapUsed}`);
+    lines.push('# HELP nodejs_heap_total_bytes V8 heap reserved.', '# TYPE nodejs_heap_total_bytes gauge');
+    lines.push(`nodejs_heap_total_bytes ${memory.heapTotal}`);
+    lines.push(
+      '# HELP nodejs_external_memory_bytes Memory of Buffers and other objects outside the V8 heap.',
+      '# TYPE nodejs_external_memory_bytes gauge',
+    );
+    lines.push(`nodejs_external_memory_bytes ${memory.external}`);
     return `${lines.join('\n')}\n`;
   }
 }

@@ -6,7 +6,6 @@
  * network errors. Every outcome becomes a typed UpstreamError.
  */
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { UpstreamError } from '../errors.js';
 import type { CredentialSource } from './credentials.js';
 import { createSigner, type Signer } from './sigv4.js';
@@ -45,15 +44,34 @@ const MAX_DELAY_MS = 20_000;
 /** Responses larger than this are not a GetSecretValue/GetParameter answer; stop reading. */
 const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
 
+interface Transport {
+  agent: HttpAgent;
+  request: typeof httpRequest;
+}
+
 export class AwsJsonClient {
   private readonly url: URL;
-  private readonly agent: HttpAgent;
+  private transport: Promise<Transport> | undefined;
+  private agent: HttpAgent | undefined;
   private signer: Promise<Signer> | undefined;
 
   constructor(private readonly options: ClientOptions) {
     this.url = new URL(options.endpoint);
-    const agentOptions = { keepAlive: true, maxSockets: options.maxSockets, scheduling: 'lifo' as const };
-    this.agent = this.url.protocol === 'https:' ? new HttpsAgent(agentOptions) : new HttpAgent(agentOptions);
+  }
+
+  /** node:https (TLS) is imported only when an https endpoint is first called: it costs start-up time and memory. */
+  private connect(): Promise<Transport> {
+    this.transport ??= (async () => {
+      const agentOptions = { keepAlive: true, maxSockets: this.options.maxSockets, scheduling: 'lifo' as const };
+      if (this.url.protocol !== 'https:') {
+        this.agent = new HttpAgent(agentOptions);
+        return { agent: this.agent, request: httpRequest };
+      }
+      const https = await import('node:https');
+      this.agent = new https.Agent(agentOptions);
+      return { agent: this.agent, request: https.request as typeof httpRequest };
+    })();
+    return this.transport;
   }
 
   async call<T>(operation: string, input: object): Promise<T> {
@@ -79,7 +97,7 @@ export class AwsJsonClient {
   }
 
   close(): void {
-    this.agent.destroy();
+    this.agent?.destroy();
   }
 
   private async attempt<T>(operation: string, body: string, deadline: number): Promise<T> {
@@ -90,6 +108,7 @@ export class AwsJsonClient {
       });
     }
     const signer = await this.signer;
+    const transport = await this.connect();
     const { url } = this;
     const headers = await signer.sign({
       method: 'POST',
@@ -110,9 +129,9 @@ export class AwsJsonClient {
     if (remaining <= 0) throw timeoutError(this.options.timeoutMs);
 
     return new Promise<T>((resolve, reject) => {
-      const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-      const req = send({ host: url.hostname, port: url.port || undefined, path: '/', method: 'POST', headers, agent: this.agent }, (res) =>
-        readResponse(res, resolve, reject),
+      const req = transport.request(
+        { host: url.hostname, port: url.port || undefined, path: '/', method: 'POST', headers, agent: transport.agent },
+        (res) => readResponse(res, resolve, reject),
       );
       let timer: NodeJS.Timeout | undefined;
       if (Number.isFinite(remaining)) {
