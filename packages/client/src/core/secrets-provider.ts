@@ -9,13 +9,8 @@ import type {
   SecretsGetOptions,
   SecretsGetOutput,
 } from '../types.js';
+import { assertName, type CacheOptions } from './options.js';
 import type { SecretsTransport } from './transport.js';
-
-/** Options every provider accepts, whatever the transport. */
-export interface CacheOptions {
-  /** Most values kept in this provider's cache (LRU). Default 1000. */
-  cacheSize?: number;
-}
 
 /** Secrets Manager reads with caching and transforms; the transport decides how the value is fetched. */
 export class SecretsProviderBase {
@@ -127,8 +122,4 @@ export class SecretsProviderBase {
     if (!throwOnError) result._errors = errors;
     return result as never;
   }
-}
-
-export function assertName(name: unknown, what: string): asserts name is string {
-  if (typeof name !== 'string' || name.length === 0) throw new TypeError(`${what} must be a non-empty string`);
 }

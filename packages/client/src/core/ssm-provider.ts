@@ -12,7 +12,7 @@ import type {
   SSMGetParametersByNameOutput,
   SSMSetOptions,
 } from '../types.js';
-import { assertName, type CacheOptions } from './secrets-provider.js';
+import { assertName, type CacheOptions } from './options.js';
 import type { SsmTransport } from './transport.js';
 
 /** GetParameters accepts at most 10 names per call. */

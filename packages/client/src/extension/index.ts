@@ -7,7 +7,7 @@
  */
 import { DefaultProviders } from '../core/default-providers.js';
 import { bindFunctions } from '../core/functions.js';
-import type { CacheOptions } from '../core/secrets-provider.js';
+import type { CacheOptions } from '../core/options.js';
 import { SecretsProviderBase } from '../core/secrets-provider.js';
 import { SSMProviderBase } from '../core/ssm-provider.js';
 import { type ExtensionClientOptions, ExtensionHttpClient } from './http.js';

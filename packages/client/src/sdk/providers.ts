@@ -1,6 +1,6 @@
 import type { SecretsManagerClient, SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager';
 import type { SSMClient, SSMClientConfig } from '@aws-sdk/client-ssm';
-import type { CacheOptions } from '../core/secrets-provider.js';
+import type { CacheOptions } from '../core/options.js';
 import { SecretsProviderBase } from '../core/secrets-provider.js';
 import { SSMProviderBase } from '../core/ssm-provider.js';
 import { SdkSecretsTransport } from './secrets-transport.js';
