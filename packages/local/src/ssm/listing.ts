@@ -3,6 +3,12 @@ import type { ParameterStore, ParameterVersion } from './store.js';
 /** Rows a listing examines per request at most: beyond that it returns what it has and a NextToken (best-effort paging, as AWS). */
 export const SCAN_BUDGET = 1000;
 
+/** Key range [from, to) holding every key under `path`: '0' is the character after '/'. */
+export function keyRange(path: string): { from: string; to: string } {
+  const from = path === '/' ? '/' : `${path}/`;
+  return { from, to: `${from.slice(0, -1)}0` };
+}
+
 export interface ScanRequest {
   store: ParameterStore;
   region: string;

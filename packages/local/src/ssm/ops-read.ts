@@ -5,7 +5,7 @@ import { parseInput } from '../shape.js';
 import { resolveVersion, session } from './common.js';
 import { parameterNotFound } from './errors.js';
 import { compileFilters } from './filters.js';
-import { scanPage } from './listing.js';
+import { keyRange, scanPage } from './listing.js';
 import { isUnderPath, normalisePath, parseReadName, parseReference } from './names.js';
 import { decodeToken, encodeToken, fingerprint } from './paging.js';
 import { checkReferenceDecryption, readReference } from './reference.js';
@@ -61,12 +61,6 @@ interface ByPathInput {
   WithDecryption?: boolean;
   MaxResults?: number;
   NextToken?: string;
-}
-
-/** Key range [from, to) holding every key under `path`: '0' is the character after '/'. */
-export function keyRange(path: string): { from: string; to: string } {
-  const from = path === '/' ? '/' : `${path}/`;
-  return { from, to: `${from.slice(0, -1)}0` };
 }
 
 export const getParametersByPath: OperationHandler = (raw, ctx) => {
