@@ -380,10 +380,4 @@ describe('Secrets Manager core operations (SDK v3 against parasol serve)', () =>
     assert.ok(ghost.ARN && ghost.DeletionDate);
     await assert.rejects(sm.send(new DeleteSecretCommand({ SecretId: 'never-existed' })), NOT_FOUND);
   });
-
-  it('RotateSecret and CancelRotateSecret answer a clear error until rotation lands', async () => {
-    const res = await rawCall(serve.url, 'RotateSecret', JSON.stringify({ SecretId: 'x' }));
-    assert.equal(res.status, 400);
-    assert.equal(res.body.__type, 'InvalidRequestException');
-  });
 });
