@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -318,6 +318,61 @@ describe('each layer unpacked into an /opt-like folder runs the extension (fake 
       assert.ok(existsSync(join(work, 'layers/parasol-extension-arm64.zip')));
     });
   }
+});
+
+describe('outside Lambda (deploy/)', () => {
+  test('deploy/bin/sidecar-entrypoint.sh seeds a token file and runs the x86_64 executable as a sidecar (AWS_TOKEN=file://…); SIGTERM stops it', async () => {
+    const opt = join(work, 'opt-sidecar');
+    await unpack(join(work, 'layers/parasol-extension-x86_64.zip'), opt);
+    const tokenFile = join(work, 'run/parasol/token');
+    const port = await freePort();
+    const child = spawn(join(REPO_ROOT, 'deploy/bin/sidecar-entrypoint.sh'), [], {
+      cwd: tmpdir(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        PATH: '/usr/bin:/bin',
+        PARASOL_TOKEN_FILE: tokenFile,
+        PARASOL_EXTENSION_BIN: join(opt, 'extensions/parasol'),
+        AWS_REGION: 'us-east-1',
+        AWS_ACCESS_KEY_ID: 'test',
+        AWS_SECRET_ACCESS_KEY: 'test',
+        AWS_ENDPOINT_URL: serve.url,
+        PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: String(port),
+      },
+    });
+    let output = '';
+    child.stdout!.on('data', (c: Buffer) => {
+      output += c.toString();
+    });
+    child.stderr!.on('data', (c: Buffer) => {
+      output += c.toString();
+    });
+    try {
+      let up = false;
+      for (let i = 0; i < 200 && !up && child.exitCode === null; i++) {
+        up = await httpGet(`http://127.0.0.1:${port}/ping`).then(
+          (r) => r.status === 200,
+          () => false,
+        );
+        if (!up) await new Promise((r) => setTimeout(r, 50));
+      }
+      assert.ok(up, `sidecar did not answer /ping:\n${output}`);
+      const token = (await readFile(tokenFile, 'utf8')).trim();
+      assert.match(token, /^[0-9a-f]{64}$/, 'a 256-bit random token');
+      assert.equal((await stat(tokenFile)).mode & 0o777, 0o644);
+      const url = `http://127.0.0.1:${port}/secretsmanager/get?secretId=${encodeURIComponent(SECRET_NAME)}`;
+      const got = await httpGet(url, { 'X-Aws-Parameters-Secrets-Token': token });
+      assert.equal(got.status, 200, got.body);
+      assert.equal((JSON.parse(got.body) as { SecretString: string }).SecretString, SECRET_VALUE);
+      const wrong = await httpGet(url, { 'X-Aws-Parameters-Secrets-Token': 'not-the-token' });
+      assert.notEqual(wrong.status, 200);
+      assert.ok(!output.includes(token), 'the token is never logged');
+      child.kill('SIGTERM');
+      assert.equal(await waitForExit(child, 10_000), 0, output);
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
+  });
 });
 
 describe('deterministic zip writer', () => {
