@@ -99,7 +99,7 @@ async function coldStart(upstream) {
         'median ms': round(m.ext, 1),
         'min ms': round(Math.min(...ext), 1),
         'max ms': round(Math.max(...ext), 1),
-        'vs bare': `+${round(over * 100, 1)}%`,
+        'vs bare': `${over >= 0 ? '+' : ''}${round(over * 100, 1)}%`,
       },
       {
         process: 'bare node:http server',
