@@ -14,6 +14,10 @@
  *      pending promise (also when nothing is cached, i.e. TTL 0 or size 0).
  *  I5. A stale entry is served only when the fetch failed transiently and the
  *      entry was fetched less than `maxStaleMs` ago.
+ *  I6. Refresh-ahead: a hit in the last tenth of an entry's TTL starts one
+ *      background fetch (joined with any in flight, I4), so a hot key is
+ *      renewed before it expires and its readers never wait. The hit itself
+ *      answers from the cache; a failed background fetch changes nothing.
  *
  * Expiry is checked against the clock on every read, never by timers, so it
  * stays right across Lambda freeze/thaw.
@@ -26,6 +30,8 @@ interface Entry {
   value: Buffer;
   fetchedAt: number;
   expiresAt: number;
+  /** When a hit starts a background refresh (I6). */
+  refreshAt: number;
 }
 
 export interface CacheOptions {
@@ -47,6 +53,8 @@ export class ResponseCache {
   private readonly now: () => number;
   /** Entries dropped to make room (I1). */
   evictions = 0;
+  /** Background refreshes started by hits near expiry (I6). */
+  refreshAheads = 0;
 
   constructor(private readonly options: CacheOptions) {
     this.now = options.now ?? Date.now;
@@ -67,6 +75,10 @@ export class ResponseCache {
     const cached = this.entries.get(key);
     if (cached && !refreshNow && now < cached.expiresAt) {
       this.touch(key, cached); // I2
+      if (now >= cached.refreshAt && !this.inflight.has(key)) {
+        this.refreshAheads++; // I6
+        this.singleFlight(key, ttlMs, fetch).catch(() => {});
+      }
       return { value: cached.value, status: 'hit' };
     }
     try {
@@ -117,7 +129,7 @@ export class ResponseCache {
       this.entries.delete(oldest);
       this.evictions++;
     }
-    this.entries.set(key, { value, fetchedAt: now, expiresAt: now + ttlMs });
+    this.entries.set(key, { value, fetchedAt: now, expiresAt: now + ttlMs, refreshAt: now + ttlMs - ttlMs / 10 });
   }
 
   private touch(key: string, entry: Entry): void {

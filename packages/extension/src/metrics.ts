@@ -45,7 +45,7 @@ export class Metrics {
     return total;
   }
 
-  render(cache: { size: number; capacity: number; evictions: number }): string {
+  render(cache: { size: number; capacity: number; evictions: number; refreshAheads: number }): string {
     const lines: string[] = [];
     const counter = (name: string, help: string, value: number) =>
       lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} counter`, `${name} ${value}`);
@@ -53,6 +53,11 @@ export class Metrics {
     counter('parasol_cache_misses_total', 'Requests that fetched from the upstream (not cached or expired).', this.cache.miss);
     counter('parasol_cache_stale_total', 'Requests answered with a stale value because the upstream failed transiently.', this.cache.stale);
     counter('parasol_cache_refreshes_total', 'Requests with refreshNow=true that fetched a fresh value.', this.cache.refresh);
+    counter(
+      'parasol_cache_refresh_ahead_total',
+      'Background refreshes started by a hit in the last tenth of the TTL.',
+      cache.refreshAheads,
+    );
     counter('parasol_cache_evictions_total', 'Entries evicted to stay within PARAMETERS_SECRETS_EXTENSION_CACHE_SIZE.', cache.evictions);
     lines.push(
       '# HELP parasol_cache_entries Entries currently cached.',

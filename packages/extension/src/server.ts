@@ -9,7 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ResponseCache } from './cache.js';
 import { ExtensionError, RequestError } from './errors.js';
 import type { Logger } from './log.js';
-import type { Lookup } from './lookup.js';
+import type { Lookup, ParameterRequest, SecretRequest } from './lookup.js';
 import type { Metrics } from './metrics.js';
 import { parseRoute } from './parse.js';
 import { TOKEN_HEADER } from './token.js';
@@ -70,7 +70,12 @@ export function createRequestHandler(deps: HandlerDeps) {
       return;
     }
     if (route.kind === 'metrics') {
-      const text = metrics.render({ size: deps.cache.size, capacity: deps.cacheCapacity, evictions: deps.cache.evictions });
+      const text = metrics.render({
+        size: deps.cache.size,
+        capacity: deps.cacheCapacity,
+        evictions: deps.cache.evictions,
+        refreshAheads: deps.cache.refreshAheads,
+      });
       send(res, 200, 'text/plain; version=0.0.4', Buffer.from(text));
       return;
     }
@@ -81,15 +86,24 @@ export function createRequestHandler(deps: HandlerDeps) {
       ({ value, status }) => {
         metrics.recordCache(status);
         send(res, 200, JSON_TYPE, value, status);
-        if (started) log.debug(`GET ${route.kind} 200 cache=${status} ${(performance.now() - started).toFixed(2)}ms`);
+        if (started) log.debug(`GET ${describe(route)} 200 cache=${status} ${(performance.now() - started).toFixed(2)}ms`);
       },
       (e: unknown) => {
         if (e instanceof ExtensionError) metrics.recordCache('miss');
         fail(res, e);
-        if (started) log.debug(`GET ${route.kind} failed: ${e instanceof ExtensionError ? e.code : 'internal error'}`);
+        if (started)
+          log.debug(`GET ${describe(route)} failed: ${e instanceof ExtensionError ? `${e.status} ${e.code}` : 'internal error'}`);
       },
     );
   };
+
+  /** Names and selectors only: these identify what was asked for, never what it contains. */
+  function describe(route: SecretRequest | ParameterRequest): string {
+    if (route.kind === 'secret') {
+      return `secret ${route.secretId}${route.versionId ? ` versionId=${route.versionId}` : ''}${route.versionStage ? ` versionStage=${route.versionStage}` : ''}`;
+    }
+    return `parameter ${route.name}${route.version ? `:${route.version}` : ''}${route.label ? `:${route.label}` : ''}${route.withDecryption ? ' withDecryption' : ''}`;
+  }
 
   function send(res: ServerResponse, status: number, type: string, body: Buffer, cache?: string): void {
     metrics.recordResponse(status);

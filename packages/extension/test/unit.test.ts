@@ -243,6 +243,29 @@ describe('cache', () => {
     assert.equal((await cache.get('k', 60_000, value('x'))).value.toString(), 'new');
   });
 
+  test('refresh-ahead: a hit in the last tenth of the TTL renews the entry in the background, once', async () => {
+    const c = clock();
+    const cache = new ResponseCache({ maxEntries: 10, maxStaleMs: 0, now: c.now });
+    let calls = 0;
+    const fetch = async () => Buffer.from(`v${++calls}`);
+    await cache.get('k', 1000, fetch);
+    c.advance(800);
+    assert.equal((await cache.get('k', 1000, fetch)).status, 'hit');
+    assert.equal(calls, 1); // not yet in the last tenth
+    c.advance(150); // 950 ms old
+    const near = await cache.get('k', 1000, fetch);
+    assert.equal(near.status, 'hit');
+    assert.equal(near.value.toString(), 'v1'); // answered from the cache
+    await new Promise((r) => setImmediate(r));
+    assert.equal(calls, 2);
+    assert.equal(cache.refreshAheads, 1);
+    c.advance(100); // past the first expiry: the renewed entry answers
+    const renewed = await cache.get('k', 1000, fetch);
+    assert.equal(renewed.status, 'hit');
+    assert.equal(renewed.value.toString(), 'v2');
+    assert.equal(calls, 2);
+  });
+
   test('TTL 0 never stores', async () => {
     const cache = new ResponseCache({ maxEntries: 10, maxStaleMs: 0 });
     await cache.get('k', 0, value('a'));
