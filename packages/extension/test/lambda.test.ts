@@ -152,6 +152,52 @@ describe('Lambda lifecycle (fake Runtime API)', () => {
     }
   });
 
+  test('SHUTDOWN lets an in-flight request finish, then exits 0 inside the window', async () => {
+    // A fake slow AWS endpoint: answers GetSecretValue after 600 ms.
+    const slow = createServer((req, res) => {
+      req.resume();
+      setTimeout(() => {
+        res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
+        res.end(
+          JSON.stringify({
+            ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:slow-AbCdEf',
+            Name: 'slow',
+            SecretString: 'late',
+            VersionId: 'v1',
+            VersionStages: ['AWSCURRENT'],
+            CreatedDate: 1700000000,
+          }),
+        );
+      }, 600);
+    });
+    await new Promise<void>((r) => slow.listen(0, '127.0.0.1', r));
+    const port = await freePort();
+    const fake = await startFakeRuntimeApi(port);
+    try {
+      const ext = await launch(fake.address, port, {
+        AWS_SESSION_TOKEN: 'tok',
+        AWS_ENDPOINT_URL: `http://127.0.0.1:${(slow.address() as { port: number }).port}`,
+      });
+      await fake.until(() => fake.nextCalls.length === 1, 'the first /event/next');
+      const inFlight = fetch(`http://127.0.0.1:${port}/secretsmanager/get?secretId=slow`, {
+        headers: { 'X-Aws-Parameters-Secrets-Token': 'tok' },
+      });
+      await new Promise((r) => setTimeout(r, 150));
+      const exited = once(ext.child, 'exit');
+      const sentAt = Date.now();
+      fake.deliver({ eventType: 'SHUTDOWN', shutdownReason: 'spindown', deadlineMs: Date.now() + 2000 });
+      const res = await inFlight;
+      assert.equal(res.status, 200);
+      assert.equal((await res.json()).SecretString, 'late');
+      assert.equal(((await exited) as [number])[0], 0);
+      assert.ok(Date.now() - sentAt < 2000, 'exited within the 2 s SHUTDOWN window');
+    } finally {
+      fake.close();
+      slow.closeAllConnections();
+      slow.close();
+    }
+  });
+
   test('Lambda Managed Instances: registers for SHUTDOWN only', async () => {
     const port = await freePort();
     const fake = await startFakeRuntimeApi(port);
