@@ -42,6 +42,8 @@ export async function runFromEnvironment(env: NodeJS.ProcessEnv = process.env): 
     process.exit(1);
   }
   log.info(`listening on ${extension.url}`);
+  // A stray rejection must not end the process (on Lambda that is Extension.Crash); say what it was, not what it held.
+  process.on('unhandledRejection', (e) => log.error(`unhandled rejection: ${e instanceof Error ? e.name : typeof e}`));
 
   if (runtimeApi) {
     await runLambdaLifecycle(runtimeApi, env, extension, log);

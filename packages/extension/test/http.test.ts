@@ -333,6 +333,36 @@ describe('cache behaviour', () => {
   });
 });
 
+describe('prefetch', () => {
+  test('PARASOL_PREFETCH_SECRETS and PARASOL_PREFETCH_PARAMETERS (names and recursive paths) are cached before the first request', async () => {
+    await ssm.send(new PutParameterCommand({ Name: '/prefetch/a/one', Value: '1', Type: 'String' }));
+    await ssm.send(new PutParameterCommand({ Name: '/prefetch/a/deep/two', Value: 'two-secret', Type: 'SecureString' }));
+    const warm = await startExtension({
+      upstreamUrl: serve.url,
+      env: { PARASOL_PREFETCH_SECRETS: 'app/db-password,does-not-exist', PARASOL_PREFETCH_PARAMETERS: 'hosts,/prefetch/a/' },
+    });
+    try {
+      // Standalone, the server listens first and prefetches right after; wait for its summary line.
+      for (let i = 0; i < 100 && !/prefetch: \d+ of \d+ loaded/.test(warm.output()); i++) await new Promise((r) => setTimeout(r, 50));
+      assert.match(warm.output(), /prefetch: 3 of 4 loaded/);
+      assert.match(warm.output(), /prefetch of secret does-not-exist failed: ResourceNotFoundException/);
+      const secret = await json('/secretsmanager/get?secretId=app%2Fdb-password', warm);
+      assert.equal(secret.cache, 'hit');
+      assert.equal(secret.body.SecretString, SECRET_V2);
+      assert.equal((await json('/systemsmanager/parameters/get?name=hosts', warm)).cache, 'hit');
+      assert.equal((await json('/systemsmanager/parameters/get?name=%2Fprefetch%2Fa%2Fone', warm)).cache, 'hit');
+      const deep = await json('/systemsmanager/parameters/get?name=%2Fprefetch%2Fa%2Fdeep%2Ftwo&withDecryption=true', warm);
+      assert.equal(deep.cache, 'hit');
+      assert.equal(deep.body.Parameter.Value, 'two-secret');
+      // A SecureString was prefetched decrypted only: the encrypted form is a miss.
+      assert.equal((await json('/systemsmanager/parameters/get?name=%2Fprefetch%2Fa%2Fdeep%2Ftwo', warm)).cache, 'miss');
+      assert.equal(warm.output().includes('two-secret'), false);
+    } finally {
+      await warm.stop();
+    }
+  });
+});
+
 describe('logs', () => {
   test('no log line at any level contains a secret value or the token', async () => {
     const output = ext.output();
