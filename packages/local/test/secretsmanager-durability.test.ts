@@ -141,7 +141,13 @@ describe('Secrets Manager durability, encryption at rest, concurrency, sweeper, 
       (await sm.send(new ListSecretVersionIdsCommand({ SecretId: 'many', IncludeDeprecated: true }))).Versions!.length;
     assert.equal(await count(), 100);
     assert.equal((await sm.send(new GetSecretValueCommand({ SecretId: 'many' }))).SecretString, 'v99');
+    const accessedBefore = (await sm.send(new DescribeSecretCommand({ SecretId: 'many' }))).LastAccessedDate!.getTime();
     await advanceClock(s.url, 25 * 3600);
+    // LastAccessedDate moves to the new day's midnight on the next read.
+    await sm.send(new GetSecretValueCommand({ SecretId: 'many' }));
+    const accessedAfter = (await sm.send(new DescribeSecretCommand({ SecretId: 'many' }))).LastAccessedDate!.getTime();
+    assert.ok(accessedAfter > accessedBefore);
+    assert.equal((accessedAfter - accessedBefore) % 86_400_000, 0);
     const ok = await sm.send(new PutSecretValueCommand({ SecretId: 'many', SecretString: 'v100' }));
     assert.deepEqual(ok.VersionStages, ['AWSCURRENT']);
     assert.equal(await count(), 100);
