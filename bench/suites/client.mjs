@@ -11,7 +11,7 @@
 // bare node:http server answering the same secret body.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startBaseline } from '../lib/baseline.mjs';
 import { round, runLoad } from '../lib/load.mjs';
@@ -27,14 +27,16 @@ const median = (xs) => {
   return s[Math.floor(s.length / 2)];
 };
 
-/** The extension entry resolves to one bundled file (scripts/bundle-extension.mjs); build it if it is stale. */
-function ensureExtensionBundle() {
-  const bundle = join(client, 'dist/extension.bundle.js');
-  const entry = join(client, 'dist/extension/index.js');
-  if (!existsSync(entry)) throw new Error('packages/client is not built: run npm run build');
-  if (!existsSync(bundle) || statSync(bundle).mtimeMs < statSync(entry).mtimeMs) {
-    const r = spawnSync(process.execPath, [join(client, 'scripts/bundle-extension.mjs')], { stdio: 'inherit' });
-    if (r.status !== 0) throw new Error('bundling the extension entry failed');
+/** Both entries resolve to one bundled file each (packages/client/scripts/bundle.mjs); rebuild them if stale. */
+function ensureBundles() {
+  const pairs = [
+    ['dist/index.js', 'dist/index.bundle.js'],
+    ['dist/extension/index.js', 'dist/extension.bundle.js'],
+  ].map(([entry, bundle]) => [join(client, entry), join(client, bundle)]);
+  if (!pairs.every(([entry]) => existsSync(entry))) throw new Error('packages/client is not built: run npm run build');
+  if (pairs.some(([entry, bundle]) => !existsSync(bundle) || statSync(bundle).mtimeMs < statSync(entry).mtimeMs)) {
+    const r = spawnSync(process.execPath, [join(client, 'scripts/bundle.mjs')], { stdio: 'inherit' });
+    if (r.status !== 0) throw new Error('bundling packages/client failed');
   }
 }
 
@@ -110,7 +112,7 @@ async function freePort() {
 }
 
 export async function run() {
-  ensureExtensionBundle();
+  ensureBundles();
   const targets = [
     '@parasol/client/extension',
     '@parasol/client',
@@ -121,14 +123,21 @@ export async function run() {
   const imports = importCosts(targets);
   const importTable = {
     title: 'client: import cost of each entry point (fresh processes, median of 11)',
-    columns: ['module', 'in-process import ms', 'process − bare node ms'],
-    rows: imports.rows.map((r) => ({ module: r.t, 'in-process import ms': round(r.inProc), 'process − bare node ms': round(r.wall, 1) })),
+    columns: ['module', 'in-process import ms', 'in-process ÷ bare node start', 'process − bare node ms'],
+    rows: imports.rows.map((r) => ({
+      module: r.t,
+      'in-process import ms': round(r.inProc),
+      'in-process ÷ bare node start': `${round((100 * r.inProc) / imports.base, 1)} %`,
+      'process − bare node ms': round(r.wall, 1),
+    })),
     notes: [
-      `bare \`node -e ''\` baseline: ${round(imports.base, 1)} ms wall (median, same run).`,
+      `bare \`node -e ''\` baseline: ${round(imports.base, 1)} ms wall (median, same run); load average at the end: ${loadavg()
+        .map((x) => x.toFixed(1))
+        .join(' / ')} on ${cpus().length} cores. On a loaded machine every figure grows; the ratio column is steadier.`,
       '"in-process": `await import()` of the module alone, after the ESM loader is warm — what it adds to a handler module.',
       '"process − bare node": also counts starting the ESM loader, so even an empty ES module shows a few ms there.',
       '@parasol/client loads no SDK at import: SDK mode imports @aws-sdk/client-secrets-manager (last row) on the first call.',
-      '@parasol/client/extension resolves to one bundled file (dist/extension.bundle.js) and loads node:http on the first request.',
+      'each @parasol/client entry resolves to one bundled file (dist/*.bundle.js); the extension entry loads node:http on the first request.',
     ],
   };
 

@@ -100,5 +100,7 @@ export class ValueCache {
 
 /** Cache key parts joined with a separator that cannot occur in AWS names. */
 export function cacheKey(...parts: Array<string | boolean | undefined>): string {
-  return parts.map((p) => (p === undefined ? '' : String(p))).join('\u0000');
+  let key = '';
+  for (let i = 0; i < parts.length; i++) key += (i ? '\u0000' : '') + (parts[i] === undefined ? '' : String(parts[i]));
+  return key;
 }

@@ -5,7 +5,7 @@
  */
 
 /**
- * `instanceof` across copies of this module. The extension entry ships as one bundled file, so an app that
+ * `instanceof` across copies of this module. Each entry point ships as one bundled file, so an app that
  * imports both entries holds two copies of each class; errors carry a registry-wide brand listing their
  * kinds, and each class's `instanceof` checks the brand, so `e instanceof GetParameterError` holds whichever
  * entry threw `e` and whichever entry the class came from.

@@ -33,7 +33,8 @@ export function transformValue(value: unknown, transform: string, key: string): 
 /** Checks `transform` names before any network call, so a typo fails fast. */
 export function assertTransform(transform: unknown, allowAuto: boolean): void {
   if (transform === undefined) return;
-  const ok = typeof transform === 'string' && ['json', 'binary', ...(allowAuto ? ['auto'] : [])].includes(transform.toLowerCase());
+  const lower = typeof transform === 'string' ? transform.toLowerCase() : '';
+  const ok = lower === 'json' || lower === 'binary' || (allowAuto && lower === 'auto');
   if (!ok) {
     throw new TransformParameterError(String(transform), `unknown transform; use 'json', 'binary'${allowAuto ? " or 'auto'" : ''}`);
   }

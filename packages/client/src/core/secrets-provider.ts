@@ -41,6 +41,10 @@ export class SecretsProviderBase {
     const versionStage = opts.versionStage ?? (sdk.VersionStage as string | undefined);
     const maxAge = resolveMaxAge(opts.maxAge);
     const key = cacheKey('secret', name, opts.transform, versionId, versionStage);
+    if (!opts.forceFetch) {
+      const hit = this.cache.lookup(key); // fast path: no load machinery on a hit
+      if (hit) return hit.value as never;
+    }
     const value = await this.cache.load(key, { maxAge, forceFetch: opts.forceFetch }, async () => {
       let raw: string | Uint8Array | undefined;
       try {

@@ -45,24 +45,25 @@ export class SSMProviderBase {
     const sdk = (opts.sdkOptions ?? {}) as Record<string, unknown>;
     const decrypt = resolveDecrypt(opts.decrypt, sdk.WithDecryption as boolean | undefined);
     const maxAge = resolveMaxAge(opts.maxAge);
-    const value = await this.cache.load(
-      this.keyOfName(name, opts.transform, decrypt),
-      { maxAge, forceFetch: opts.forceFetch },
-      async () => {
-        let raw: string | undefined;
-        try {
-          raw = await this.transport.getParameter({ name, decrypt, sdkOptions: sdk });
-        } catch (error) {
-          const code = errorCodeOf(error);
-          if (opts.throwOnMissing && isNotFoundCode(code)) {
-            throw new ParameterNotFoundError(`Parameter ${name} not found in the store`, { cause: error, code });
-          }
-          throw new GetParameterError((error as Error).message, { cause: error });
+    const key = this.keyOfName(name, opts.transform, decrypt);
+    if (!opts.forceFetch) {
+      const hit = this.cache.lookup(key); // fast path: no load machinery on a hit
+      if (hit) return hit.value as never;
+    }
+    const value = await this.cache.load(key, { maxAge, forceFetch: opts.forceFetch }, async () => {
+      let raw: string | undefined;
+      try {
+        raw = await this.transport.getParameter({ name, decrypt, sdkOptions: sdk });
+      } catch (error) {
+        const code = errorCodeOf(error);
+        if (opts.throwOnMissing && isNotFoundCode(code)) {
+          throw new ParameterNotFoundError(`Parameter ${name} not found in the store`, { cause: error, code });
         }
-        if (raw === undefined || raw === null) return undefined;
-        return opts.transform ? transformValue(raw, opts.transform, name) : raw;
-      },
-    );
+        throw new GetParameterError((error as Error).message, { cause: error });
+      }
+      if (raw === undefined || raw === null) return undefined;
+      return opts.transform ? transformValue(raw, opts.transform, name) : raw;
+    });
     if (value === undefined && opts.throwOnMissing) throw new ParameterNotFoundError(`Parameter ${name} not found in the store`);
     return value as never;
   }
