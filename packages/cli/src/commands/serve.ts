@@ -14,7 +14,7 @@ Local AWS-compatible Secrets Manager + Parameter Store (AWS JSON 1.1, SigV4).
   --allow-reset          enable POST /_parasol/reset (wipes all state)
   --allow-clock-control  enable POST /_parasol/clock {"advanceSeconds": N} (tests)
   --functions FILE       rotation functions: JSON map of Lambda ARN (or name) to a module
-                         exporting handler, or to an http(s) URL (see @parasol/local README)`;
+                         exporting handler, or to an http(s) URL (see packages/rotation/README.md)`;
 
 export interface ServeFlags {
   host: string;
