@@ -51,9 +51,9 @@ export async function run(argv: string[]): Promise<void> {
     log: (line) => process.stderr.write(`parasol layer: ${line}\n`),
   });
   for (const layer of layers) {
-    process.stdout.write(
-      `${relative(process.cwd(), layer.path) || layer.path}  ${formatBytes(layer.bytes)} (unpacked ${formatBytes(layer.unpackedBytes)})\n`,
-    );
+    const shown = relative(process.cwd(), layer.path);
+    const path = shown && !shown.startsWith('..') ? shown : layer.path;
+    process.stdout.write(`${path}  ${formatBytes(layer.bytes)} (unpacked ${formatBytes(layer.unpackedBytes)})\n`);
   }
   process.stdout.write(`parasol layer: built ${layers.length} layer(s) in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
 }

@@ -70,10 +70,12 @@ export async function fetchNodeBinary(
   const tgz = await readFile(tarball);
   await mkdir(dir, { recursive: true });
   // Write then rename, so an interrupted extraction never leaves a truncated binary in the cache.
-  await writeFile(`${licensePath}.tmp`, extractFromTarGz(tgz, 'package/LICENSE'));
-  await rename(`${licensePath}.tmp`, licensePath);
-  await writeFile(`${path}.tmp`, extractFromTarGz(tgz, 'package/bin/node'));
-  await chmod(`${path}.tmp`, 0o755);
-  await rename(`${path}.tmp`, path);
+  // Per-process temp names: two builds sharing the cache never write the same file.
+  const tmp = (file: string) => `${file}.${process.pid}.tmp`;
+  await writeFile(tmp(licensePath), extractFromTarGz(tgz, 'package/LICENSE'));
+  await rename(tmp(licensePath), licensePath);
+  await writeFile(tmp(path), extractFromTarGz(tgz, 'package/bin/node'));
+  await chmod(tmp(path), 0o755);
+  await rename(tmp(path), path);
   return { arch, version, path, licensePath };
 }
