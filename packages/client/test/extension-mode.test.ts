@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { CreateSecretCommand, GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -282,7 +282,10 @@ describe("the AWS guide's TypeScript example, unchanged but for the import path"
     };
     const results: Record<string, unknown> = {};
     for (const importPath of ['@aws-lambda-powertools/parameters/secrets', '@parasol/client', '@parasol/client/extension']) {
-      const file = join(REPO_ROOT, 'packages/client/test/fixtures', `.guide-${importPath.replace(/\W+/g, '-')}.ts`);
+      // Outside the type-checked fixtures folder; packages resolve from node_modules above it as for any app.
+      const dir = join(REPO_ROOT, 'packages/client/test/.guide-tmp');
+      mkdirSync(dir, { recursive: true });
+      const file = join(dir, `handler-${importPath.replace(/\W+/g, '-')}.ts`);
       writeFileSync(file, fixture.replace("from '@parasol/client'", `from '${importPath}'`));
       try {
         const run = spawnSync(
@@ -301,6 +304,7 @@ describe("the AWS guide's TypeScript example, unchanged but for the import path"
         rmSync(file, { force: true });
       }
     }
+    rmSync(join(REPO_ROOT, 'packages/client/test/.guide-tmp'), { recursive: true, force: true });
     const expected = { statusCode: 200, body: JSON.stringify({ message: 'Successfully retrieved secret', username: 'app' }) };
     assert.deepEqual(results, {
       '@aws-lambda-powertools/parameters/secrets': expected,
