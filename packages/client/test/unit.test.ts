@@ -7,6 +7,7 @@ import { afterEach, describe, test } from 'node:test';
 import { ValueCache } from '../src/cache.js';
 import { DEFAULT_MAX_AGE_SECS, resolveDecrypt, resolveMaxAge } from '../src/env.js';
 import { GetParameterError, ParameterNotFoundError, SetParameterError, TransformParameterError } from '../src/errors.js';
+import { endpointFromEnv, tokenFromEnv } from '../src/extension/http.js';
 import { transformValue } from '../src/transform.js';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
@@ -200,6 +201,23 @@ describe('the extension entry', () => {
       assert.ok(!(new Error('plain') instanceof bundled.GetParameterError));
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('extension mode configuration', () => {
+  test('token: AWS_TOKEN, then AWS_SESSION_TOKEN, then AWS_CONTAINER_AUTHORIZATION_TOKEN (SnapStart), as the extension looks for it', () => {
+    assert.equal(tokenFromEnv({ AWS_TOKEN: 'a', AWS_SESSION_TOKEN: 'b', AWS_CONTAINER_AUTHORIZATION_TOKEN: 'c' }), 'a');
+    assert.equal(tokenFromEnv({ AWS_TOKEN: '', AWS_SESSION_TOKEN: 'b', AWS_CONTAINER_AUTHORIZATION_TOKEN: 'c' }), 'b');
+    assert.equal(tokenFromEnv({ AWS_CONTAINER_AUTHORIZATION_TOKEN: 'c' }), 'c');
+    assert.equal(tokenFromEnv({}), undefined);
+  });
+
+  test('endpoint: 127.0.0.1 on PARAMETERS_SECRETS_EXTENSION_HTTP_PORT, default 2773; a bad port is a clear error', () => {
+    assert.equal(endpointFromEnv({}), 'http://127.0.0.1:2773');
+    assert.equal(endpointFromEnv({ PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: '4000' }), 'http://127.0.0.1:4000');
+    for (const bad of ['0', '65536', 'http', '20.5']) {
+      assert.throws(() => endpointFromEnv({ PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: bad }), /must be a port number/);
     }
   });
 });
