@@ -98,6 +98,17 @@ export class ResponseCache {
     }
   }
 
+  /**
+   * The synchronous hit path: the value if cached, fresh and not yet due for
+   * refresh-ahead (the same rules as a hit in `get`, which handles every other case).
+   */
+  peek(key: string): Buffer | undefined {
+    const cached = this.entries.get(key);
+    if (!cached || this.now() >= cached.refreshAt) return undefined;
+    this.touch(key, cached); // I2
+    return cached.value;
+  }
+
   /** Stores a value fetched outside `get` (prefetch). */
   put(key: string, value: Buffer, ttlMs: number): void {
     this.store(key, value, ttlMs);

@@ -38,6 +38,12 @@ export class Lookup {
     this.parameterTtlMs = enabled ? config.ssmTtlSeconds * 1000 : 0;
   }
 
+  /** A cached, fresh answer without any asynchronous work, or undefined (then call `secret`/`parameter`). */
+  peek(r: SecretRequest | ParameterRequest): Buffer | undefined {
+    if (r.refreshNow) return undefined;
+    return this.cache.peek(r.kind === 'secret' ? secretKey(r) : parameterKey(r));
+  }
+
   secret(r: SecretRequest): Promise<CacheResult> {
     return this.cache.get(
       secretKey(r),

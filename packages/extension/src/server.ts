@@ -11,7 +11,7 @@ import { ExtensionError, RequestError } from './errors.js';
 import type { Logger } from './log.js';
 import type { Lookup, ParameterRequest, SecretRequest } from './lookup.js';
 import type { Metrics } from './metrics.js';
-import { parseRoute } from './parse.js';
+import { parseRoute, type Route } from './parse.js';
 import { TOKEN_HEADER } from './token.js';
 
 export interface HandlerDeps {
@@ -25,9 +25,16 @@ export interface HandlerDeps {
 
 const JSON_TYPE = 'application/json';
 const HEALTHY = Buffer.from('healthy');
+const MAX_REMEMBERED_ROUTES = 1024;
 
 export function createRequestHandler(deps: HandlerDeps) {
   const { metrics, log } = deps;
+  /** Parsed routes of recent URLs (parsing is pure, so a URL always gives the same route). */
+  const routes = new Map<string, Route>();
+  const remember = (url: string, route: Route) => {
+    if (routes.size >= MAX_REMEMBERED_ROUTES) routes.clear();
+    routes.set(url, route);
+  };
 
   return (req: IncomingMessage, res: ServerResponse): void => {
     const url = req.url ?? '/';
@@ -57,13 +64,16 @@ export function createRequestHandler(deps: HandlerDeps) {
       fail(res, new RequestError('InvalidTokenException', 'X-Aws-Parameters-Secrets-Token does not match the configured token', 403));
       return;
     }
-    // 5. route
-    let route: ReturnType<typeof parseRoute>;
-    try {
-      route = parseRoute(url);
-    } catch (e) {
-      fail(res, e);
-      return;
+    // 5. route (a hot URL is parsed once)
+    let route = routes.get(url);
+    if (!route) {
+      try {
+        route = parseRoute(url);
+      } catch (e) {
+        fail(res, e);
+        return;
+      }
+      if (route.kind === 'secret' || route.kind === 'parameter') remember(url, route);
     }
     if (route.kind === 'ping') {
       send(res, 200, 'text/plain; charset=utf-8', HEALTHY);
@@ -79,8 +89,16 @@ export function createRequestHandler(deps: HandlerDeps) {
       send(res, 200, 'text/plain; version=0.0.4', Buffer.from(text));
       return;
     }
-    // 6. cache → 7. upstream
+    // 6. cache: a fresh hit is answered synchronously
     const started = log.enabled('debug') ? performance.now() : 0;
+    const hit = deps.lookup.peek(route);
+    if (hit) {
+      metrics.recordCache('hit');
+      send(res, 200, JSON_TYPE, hit, 'hit');
+      if (started) log.debug(`GET ${describe(route)} 200 cache=hit ${(performance.now() - started).toFixed(2)}ms`);
+      return;
+    }
+    // 7. upstream (single-flight, stale-if-error) through the cache
     const pending = route.kind === 'secret' ? deps.lookup.secret(route) : deps.lookup.parameter(route);
     pending.then(
       ({ value, status }) => {

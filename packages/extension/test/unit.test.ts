@@ -252,7 +252,9 @@ describe('cache', () => {
     c.advance(800);
     assert.equal((await cache.get('k', 1000, fetch)).status, 'hit');
     assert.equal(calls, 1); // not yet in the last tenth
+    assert.equal(cache.peek('k')?.toString(), 'v1'); // the synchronous hit path
     c.advance(150); // 950 ms old
+    assert.equal(cache.peek('k'), undefined); // due for refresh-ahead: left to get()
     const near = await cache.get('k', 1000, fetch);
     assert.equal(near.status, 'hit');
     assert.equal(near.value.toString(), 'v1'); // answered from the cache
