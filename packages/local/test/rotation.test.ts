@@ -64,6 +64,7 @@ before(async () => {
   await new Promise<void>((r) => httpFn.listen(0, '127.0.0.1', r));
   const map: Record<string, unknown> = {
     [fnArn('good')]: { handler: FIXTURE, env: { EVENTS_FILE: join(dir, 'good.jsonl') } },
+    'writes-by-hand': { handler: FIXTURE, env: { WRITE_DURING: 'setSecret', EVENTS_FILE: join(dir, 'writes-by-hand.jsonl') } },
     'http-fn': `http://127.0.0.1:${(httpFn.address() as AddressInfo).port}/rotate`,
   };
   for (const step of STEPS)
@@ -351,6 +352,27 @@ describe('a rotation function that fails', () => {
     const d = await describeSecret(name);
     assert.deepEqual(d.VersionIdsToStages, { [v0]: ['AWSCURRENT'], [token]: ['AWSPENDING'] }, 'finishSecret did not move AWSCURRENT');
     assert.equal(d.LastRotatedDate, undefined);
+  });
+});
+
+describe('a value written during rotation', () => {
+  test('abandons the rotation: AWSPENDING is removed, no further step runs, the written value stays current', async () => {
+    const { name, v0 } = await newSecret('old');
+    const token = randomUUID();
+    await sm.send(new RotateSecretCommand({ SecretId: name, ClientRequestToken: token, RotationLambdaARN: 'writes-by-hand' }));
+    assert.deepEqual(
+      eventsOf('writes-by-hand', token).map((e) => e.event.Step),
+      ['createSecret', 'setSecret'],
+    );
+    const d = await describeSecret(name);
+    assert.equal(d.LastRotatedDate, undefined);
+    assert.equal(d.VersionIdsToStages?.[token], undefined, 'the abandoned version carries no label');
+    assert.deepEqual(d.VersionIdsToStages?.[v0], ['AWSPREVIOUS']);
+    assert.equal((await sm.send(new GetSecretValueCommand({ SecretId: name }))).SecretString, 'written by hand');
+    // Nothing pending: the next rotation may start.
+    const next = randomUUID();
+    await sm.send(new RotateSecretCommand({ SecretId: name, ClientRequestToken: next, RotationLambdaARN: fnArn('good') }));
+    assert.equal((await sm.send(new GetSecretValueCommand({ SecretId: name }))).SecretString, `rotated-${next}`);
   });
 });
 

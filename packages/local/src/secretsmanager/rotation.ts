@@ -125,6 +125,8 @@ interface Plan {
   steps: readonly RotationStep[];
   /** RotateImmediately=false: a temporary AWSPENDING copy of the current value, removed after testSecret. */
   temporary: boolean;
+  /** The AWSCURRENT version when the rotation started: a new value written meanwhile abandons the rotation. */
+  currentAtStart?: string;
 }
 
 export function rotationOperations(deps: Omit<RotationDeps, 'db' | 'vault' | 'clock' | 'log' | 'accountId'>) {
@@ -219,6 +221,7 @@ function planRotation(
       token,
       steps: immediately || resume ? ROTATION_STEPS : ['testSecret'],
       temporary: !immediately && !resume,
+      currentAtStart: versionWithLabel(db, secret.id, AWSCURRENT)?.version_id,
     },
   };
 }
@@ -230,6 +233,7 @@ async function executeRotation(deps: RotationDeps, plan: Plan): Promise<Rotation
   let failedStep: RotationStep | undefined;
   log.info('RotationStarted', { secret: plan.secretArn, versionId: plan.token, steps: plan.steps.join(',') });
   for (const step of plan.steps) {
+    if (!plan.temporary && abandonIfValueChanged(deps, plan)) return { ok: false, failedStep: step };
     const event = { Step: step, SecretId: plan.secretArn, ClientRequestToken: plan.token, RotationToken: rotationToken };
     let result: Awaited<ReturnType<FunctionInvoker['invoke']>>;
     try {
@@ -285,13 +289,34 @@ async function executeRotation(deps: RotationDeps, plan: Plan): Promise<Rotation
 }
 
 /**
+ * AWS abandons a rotation when a new version is written meanwhile (PutSecretValue
+ * or UpdateSecret moving AWSCURRENT elsewhere): it removes AWSPENDING and logs
+ * RotationAbandoned. Checked before each step, in its own transaction.
+ */
+function abandonIfValueChanged(deps: RotationDeps, plan: Plan): boolean {
+  return deps.db.transaction(() => {
+    const secret = secretByArn(deps.db, plan.secretArn);
+    if (!secret) return true;
+    const current = versionWithLabel(deps.db, secret.id, AWSCURRENT)?.version_id;
+    if (current === plan.currentAtStart || current === plan.token) return false;
+    if (versionWithLabel(deps.db, secret.id, AWSPENDING)?.version_id === plan.token) detachLabel(deps.db, secret.id, AWSPENDING);
+    deps.log.warn('RotationAbandoned', {
+      secret: plan.secretArn,
+      versionId: plan.token,
+      reason: 'a new secret value was written during rotation',
+    });
+    return true;
+  })();
+}
+
+/**
  * Starts a due rotation (the scheduler): a new token, or the token of a rotation
  * still pending (AWS reattempts it). Returns undefined when nothing could start.
  */
 export async function rotateOnSchedule(deps: RotationDeps, secret: SecretRow): Promise<RotationOutcome | undefined> {
   const setup = deps.db.transaction(() => {
     const fresh = secretByArn(deps.db, secret.arn);
-    if (!fresh || fresh.rotation_enabled !== 1 || fresh.deleted_ms !== null || !fresh.rotation_lambda_arn) return undefined;
+    if (fresh?.rotation_enabled !== 1 || fresh.deleted_ms !== null || !fresh.rotation_lambda_arn) return undefined;
     const token = pendingRotation(deps.db, fresh) ?? randomUUID();
     try {
       // A savepoint: a plan that fails part-way leaves nothing behind.
