@@ -83,7 +83,9 @@ export class SSMProviderBase {
     const decrypt = resolveDecrypt(opts.decrypt, sdk.WithDecryption as boolean | undefined);
     const recursive = opts.recursive ?? (sdk.Recursive as boolean | undefined);
     const maxAge = resolveMaxAge(opts.maxAge);
-    const key = cacheKey('path', path, opts.transform, decrypt, recursive, Boolean(opts.throwOnTransformError));
+    // Filters in sdkOptions change the result, so they are part of the key (MaxResults only changes paging).
+    const { MaxResults: _pageSize, ...shaping } = sdk;
+    const key = cacheKey('path', path, opts.transform, decrypt, recursive, Boolean(opts.throwOnTransformError), JSON.stringify(shaping));
     return (await this.cache.load(key, { maxAge, forceFetch: opts.forceFetch }, async () => {
       let byFullName: Record<string, string>;
       try {
