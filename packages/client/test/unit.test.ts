@@ -203,6 +203,23 @@ describe('the extension entry', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+  test('the SDK entry imports the AWS SDK only dynamically (on first use), never at import time', async () => {
+    const { build } = await import('esbuild');
+    const result = await build({
+      entryPoints: [new URL('../src/index.ts', import.meta.url).pathname],
+      bundle: true,
+      packages: 'external',
+      platform: 'node',
+      format: 'esm',
+      write: false,
+      logLevel: 'silent',
+    });
+    const code = result.outputFiles[0].text;
+    const staticImports = [...code.matchAll(/\bfrom\s*["']([^"']+)["']/g)].map((m) => m[1]);
+    const dynamicImports = [...code.matchAll(/\bimport\s*\(\s*["']([^"']+)["']/g)].map((m) => m[1]);
+    assert.deepEqual(staticImports, []);
+    assert.deepEqual([...new Set(dynamicImports)].sort(), ['@aws-sdk/client-secrets-manager', '@aws-sdk/client-ssm']);
+  });
 });
 
 describe('extension mode configuration', () => {
