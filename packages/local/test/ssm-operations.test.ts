@@ -282,7 +282,7 @@ describe('Parameter Store operations (SDK v3, parasol serve)', () => {
     );
     await assert.rejects(ssm.send(new GetParametersByPathCommand({ Path: '/tree', MaxResults: 11 })), (e: Error) => {
       assert.equal(e.name, 'ValidationException');
-      assert.match(e.message, /Value 11 at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 10/);
+      assert.match(e.message, /Value '?11'? at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 10/);
       return true;
     });
     await assert.rejects(ssm.send(new GetParametersByPathCommand({ Path: '/tree', NextToken: 'bm90IGEgdG9rZW4' })), {
