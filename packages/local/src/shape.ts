@@ -95,9 +95,9 @@ function walk(value: unknown, shape: Shape, path: string, failures: Failure[]): 
     case 'integer': {
       if (typeof value !== 'number' || !Number.isInteger(value)) throw serialization(`Expected an integer value at '${path}'.`);
       if (shape.min !== undefined && value < shape.min)
-        failures.push({ value: String(value), path, constraint: `Member must have value greater than or equal to ${shape.min}` });
+        failures.push({ value: `'${value}'`, path, constraint: `Member must have value greater than or equal to ${shape.min}` });
       if (shape.max !== undefined && value > shape.max)
-        failures.push({ value: String(value), path, constraint: `Member must have value less than or equal to ${shape.max}` });
+        failures.push({ value: `'${value}'`, path, constraint: `Member must have value less than or equal to ${shape.max}` });
       return value;
     }
     case 'boolean':

@@ -85,7 +85,7 @@ describe('ListSecrets, filters, pagination and BatchGetSecretValue (SDK v3)', ()
       name: 'ValidationException',
       // (shape.ts prints numbers unquoted; AWS quotes them: reported to the lead.)
       message:
-        /^1 validation error detected: Value '?101'? at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 100$/,
+        /^1 validation error detected: Value '101' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 100$/,
     });
   });
 
