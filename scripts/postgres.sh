@@ -65,7 +65,7 @@ init_cluster() {
   if [ "$(id -u)" = 0 ]; then chown -R postgres: "$PGDIR"; fi
   chmod 700 "$PGDIR"
   as_pg "$BIN/initdb" -D "$DATA" -U postgres --pwfile="$PGDIR/password" \
-    --auth-host=scram-sha-256 --auth-local=scram-sha-256 -E UTF8 --locale=C.UTF-8 >"$PGDIR/initdb.log" 2>&1 ||
+    --auth-host=scram-sha-256 --auth-local=scram-sha-256 -E UTF8 --no-locale >"$PGDIR/initdb.log" 2>&1 ||
     { cat "$PGDIR/initdb.log" >&2; fail "initdb failed"; }
   cat >>"$DATA/postgresql.conf" <<CONF
 listen_addresses = '127.0.0.1'
