@@ -43,12 +43,12 @@ async function serviceNow(url: string): Promise<number> {
 /** Polls DescribeSecret until `done` holds (the sweep runs in the background after a clock move). */
 async function waitFor(url: string, name: string, done: (d: DescribeSecretCommandOutput) => boolean): Promise<DescribeSecretCommandOutput> {
   const sm = smClient(url);
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 600; i++) {
     const d = await sm.send(new DescribeSecretCommand({ SecretId: name }));
     if (done(d)) return d;
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error('condition not reached in 20 s');
+  throw new Error('condition not reached in 60 s');
 }
 
 after(async () => {
