@@ -86,7 +86,7 @@ test('alternating users through two rotations: the reader never fails; AWSPREVIO
   await rotate();
   // No refreshNow: the cached entry moves to the new value once its TTL has passed.
   let current = await get();
-  for (let i = 0; i < 100 && current.username === app; i++) {
+  for (let i = 0; i < 300 && current.username === app; i++) {
     await new Promise((r) => setTimeout(r, 100));
     current = await get();
   }
