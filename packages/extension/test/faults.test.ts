@@ -5,7 +5,7 @@
 // configurations the extension must refuse.
 import assert from 'node:assert/strict';
 import { createServer as createHttpServer } from 'node:http';
-import { createServer, type Socket } from 'node:net';
+import { connect, createServer, type Socket } from 'node:net';
 import { describe, test } from 'node:test';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { freePort, startExtension } from '../../../test-support/extension.js';
@@ -68,24 +68,73 @@ describe('upstream faults', () => {
     }
   });
 
-  test('a fake throttling AWS endpoint → 3 attempts, then 429 with the upstream code', async () => {
-    let attempts = 0;
-    const fake = createHttpServer((req, res) => {
-      attempts++;
-      req.resume();
-      res.writeHead(400, { 'content-type': 'application/x-amz-json-1.1' });
-      res.end(JSON.stringify({ __type: 'ThrottlingException', message: 'Rate exceeded' }));
+  test('fake AWS endpoints that throttle or fail with 5xx → 3 signed attempts, then 429 / 502 with the upstream code', async () => {
+    for (const [status, type, expected] of [
+      [400, 'ThrottlingException', 429],
+      [500, 'InternalServiceError', 502],
+    ] as const) {
+      const seen: { ua?: string; auth?: string; target?: string }[] = [];
+      const fake = createHttpServer((req, res) => {
+        seen.push({ ua: req.headers['user-agent'], auth: req.headers.authorization, target: req.headers['x-amz-target'] as string });
+        req.resume();
+        res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' });
+        res.end(JSON.stringify({ __type: type, message: 'try later' }));
+      });
+      await new Promise<void>((r) => fake.listen(0, '127.0.0.1', r));
+      const ext = await startExtension({ upstreamUrl: `http://127.0.0.1:${(fake.address() as { port: number }).port}` });
+      try {
+        const res = await fetch(`${ext.url}/secretsmanager/get?secretId=busy`, { headers: ext.headers });
+        assert.equal(res.status, expected);
+        assert.deepEqual(await res.json(), { __type: type, message: 'try later' });
+        assert.equal(seen.length, 3);
+        for (const r of seen) {
+          assert.match(r.ua ?? '', /^parasol\/\d+\.\d+\.\d+/);
+          assert.match(r.auth ?? '', /^AWS4-HMAC-SHA256 Credential=test\/\d{8}\/us-east-1\/secretsmanager\/aws4_request/);
+          assert.equal(r.target, 'secretsmanager.GetSecretValue');
+        }
+      } finally {
+        await ext.stop();
+        fake.close();
+      }
+    }
+  });
+
+  test('PARAMETERS_SECRETS_EXTENSION_MAX_CONNECTIONS bounds the outbound pool', async () => {
+    const serve = await startServe();
+    const upstream = new URL(serve.url);
+    let open = 0;
+    let peak = 0;
+    let total = 0;
+    // A counting TCP relay in front of parasol serve.
+    const relay = createServer((client) => {
+      total++;
+      peak = Math.max(peak, ++open);
+      const server = connect(Number(upstream.port), upstream.hostname);
+      client.pipe(server).pipe(client);
+      const done = () => {
+        open--;
+        client.destroy();
+        server.destroy();
+      };
+      client.once('close', done);
+      server.on('error', () => client.destroy());
+      client.on('error', () => server.destroy());
     });
-    await new Promise<void>((r) => fake.listen(0, '127.0.0.1', r));
-    const ext = await startExtension({ upstreamUrl: `http://127.0.0.1:${(fake.address() as { port: number }).port}` });
+    await new Promise<void>((r) => relay.listen(0, '127.0.0.1', r));
+    const ext = await startExtension({
+      upstreamUrl: `http://127.0.0.1:${(relay.address() as { port: number }).port}`,
+      env: { PARAMETERS_SECRETS_EXTENSION_MAX_CONNECTIONS: '2' },
+    });
     try {
-      const res = await fetch(`${ext.url}/secretsmanager/get?secretId=busy`, { headers: ext.headers });
-      assert.equal(res.status, 429);
-      assert.deepEqual(await res.json(), { __type: 'ThrottlingException', message: 'Rate exceeded' });
-      assert.equal(attempts, 3);
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => fetch(`${ext.url}/secretsmanager/get?secretId=missing-${i}`, { headers: ext.headers })),
+      );
+      assert.ok(results.every((r) => r.status === 400));
+      assert.ok(total >= 1 && peak <= 2, `peak ${peak} connections (total ${total})`);
     } finally {
       await ext.stop();
-      fake.close();
+      relay.close();
+      await serve.stop();
     }
   });
 });

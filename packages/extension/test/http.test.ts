@@ -200,6 +200,14 @@ describe('Parameter Store route', () => {
     assert.equal(previous.body.Parameter.Value, SECRET_VALUE);
   });
 
+  test('refreshNow on the parameter and /v1 routes', async () => {
+    assert.equal((await json('/systemsmanager/parameters/get?name=hosts')).cache !== null, true);
+    const refreshed = await json('/systemsmanager/parameters/get?name=hosts&refreshNow=true');
+    assert.equal(refreshed.cache, 'refresh');
+    assert.equal(refreshed.body.Parameter.Value, 'a,b,c');
+    assert.equal((await json('/v1/app/db-password?refreshNow=1')).cache, 'refresh');
+  });
+
   test('missing parameter → 400 ParameterNotFound', async () => {
     const r = await json('/systemsmanager/parameters/get?name=%2Fno%2Fsuch');
     assert.equal(r.status, 400);
