@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything parasol's tests and `npm start` need on a fresh machine:
-# the aws CLI (for the CLI compatibility tests) and the npm dependencies.
-# PostgreSQL (rotation tests) is started by scripts/postgres.sh from the tests themselves.
+# the aws CLI (for the CLI compatibility tests),
+# the PostgreSQL server binaries (started per test run by scripts/postgres.sh), and the npm dependencies.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,6 +11,12 @@ if ! command -v aws >/dev/null 2>&1; then
   echo "setup: installing the aws CLI (Debian package awscli)"
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq awscli >/dev/null
+fi
+
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null 2>&1; then
+  echo "setup: installing the PostgreSQL server (rotation tests start a throwaway cluster with scripts/postgres.sh)"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
 fi
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
