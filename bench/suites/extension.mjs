@@ -125,24 +125,42 @@ async function memory(upstream) {
   }
   const ext = await startExtensionProcess(upstream);
   try {
+    const mem = async () => {
+      const text = await get(`${ext.url}/metrics`, ext.headers);
+      const gauge = (name) => Number(text.match(new RegExp(`^${name} (\\d+)`, 'm'))?.[1]) / 2 ** 20;
+      return {
+        entries: Number(text.match(/^parasol_cache_entries (\d+)/m)?.[1]),
+        heap: gauge('nodejs_heap_used_bytes'),
+        heapTotal: gauge('nodejs_heap_total_bytes'),
+        external: gauge('nodejs_external_memory_bytes'),
+      };
+    };
     const idle = rssMiB(ext.child.pid);
+    const idleMem = await mem();
     for (let i = 0; i < ids.length; i += 20) {
       await Promise.all(
         ids.slice(i, i + 20).map((id) => get(`${ext.url}/secretsmanager/get?secretId=${encodeURIComponent(id)}`, ext.headers)),
       );
     }
-    const metrics = await get(`${ext.url}/metrics`, ext.headers);
-    const entries = Number(metrics.match(/^parasol_cache_entries (\d+)/m)?.[1]);
     await new Promise((r) => setTimeout(r, 500));
     const full = rssMiB(ext.child.pid);
+    const fullMem = await mem();
+    const memRow = (state, rss, m) => ({
+      state,
+      'cache entries': m.entries,
+      'RSS MiB': round(rss, 1),
+      'V8 heap used MiB': round(m.heap, 1),
+      'V8 heap reserved MiB': round(m.heapTotal, 1),
+      'external MiB': round(m.external, 1),
+    });
     return {
       title: 'extension: memory',
-      columns: ['state', 'cache entries', 'RSS MiB'],
-      rows: [
-        { state: 'after start', 'cache entries': 0, 'RSS MiB': round(idle, 1) },
-        { state: 'after caching 1,000 secrets of 4 KiB', 'cache entries': entries, 'RSS MiB': round(full, 1) },
+      columns: ['state', 'cache entries', 'RSS MiB', 'V8 heap used MiB', 'V8 heap reserved MiB', 'external MiB'],
+      rows: [memRow('after start', idle, idleMem), memRow('after caching 1,000 secrets of 4 KiB (20 concurrent misses)', full, fullMem)],
+      notes: [
+        `target <= 64 MiB: ${full <= 64 ? 'met' : 'NOT met'}`,
+        'a bare node process is ~39 MiB RSS; importing the SigV4 signer (@smithy/signature-v4 + hash-node) adds ~11 MiB; the rest is V8 keeping heap pages reserved after the burst (compare used vs reserved)',
       ],
-      notes: [`target <= 64 MiB: ${full <= 64 ? 'met' : 'NOT met'}`],
     };
   } finally {
     ext.child.kill();
