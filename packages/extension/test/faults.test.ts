@@ -4,8 +4,11 @@
 // endpoint that throttles (AWS behaviour parasol serve does not produce), and
 // configurations the extension must refuse.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { connect, createServer, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { freePort, startExtension } from '../../../test-support/extension.js';
@@ -135,6 +138,41 @@ describe('upstream faults', () => {
       await ext.stop();
       relay.close();
       await serve.stop();
+    }
+  });
+});
+
+describe('credentials without keys in the environment', () => {
+  const noKeys = (dir: string, credentialsFile: string) => ({
+    AWS_ACCESS_KEY_ID: '',
+    AWS_SECRET_ACCESS_KEY: '',
+    AWS_PROFILE: '',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_CONTAINER_CREDENTIALS_FULL_URI: '',
+    AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: '',
+    AWS_WEB_IDENTITY_TOKEN_FILE: '',
+    AWS_SHARED_CREDENTIALS_FILE: credentialsFile,
+    AWS_CONFIG_FILE: join(dir, 'no-config'),
+  });
+
+  test('the standard provider chain is used (a profile file here); with nothing to find → 500 CredentialsProviderError', async () => {
+    const serve = await startServe();
+    const dir = mkdtempSync(join(tmpdir(), 'parasol-creds-'));
+    writeFileSync(join(dir, 'credentials'), '[default]\naws_access_key_id = test\naws_secret_access_key = test\n');
+    const withProfile = await startExtension({ upstreamUrl: serve.url, env: noKeys(dir, join(dir, 'credentials')) });
+    const withNothing = await startExtension({ upstreamUrl: serve.url, env: noKeys(dir, join(dir, 'missing')) });
+    try {
+      const ok = await fetch(`${withProfile.url}/secretsmanager/get?secretId=absent`, { headers: withProfile.headers });
+      assert.equal(ok.status, 400); // signed with the profile's keys and answered by the service
+      assert.equal((await ok.json()).__type, 'ResourceNotFoundException');
+      const none = await fetch(`${withNothing.url}/secretsmanager/get?secretId=absent`, { headers: withNothing.headers });
+      assert.equal(none.status, 500);
+      assert.equal((await none.json()).__type, 'CredentialsProviderError');
+    } finally {
+      await withProfile.stop();
+      await withNothing.stop();
+      await serve.stop();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
