@@ -17,7 +17,8 @@ interface Reply {
 }
 
 export class ExtensionsApi {
-  private readonly agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  /** No keep-alive: a pooled socket may have been closed by the far side while the environment was frozen. */
+  private readonly agent = new Agent({ keepAlive: false, maxSockets: 1 });
   private readonly base: string;
   private id: string | undefined;
 

@@ -75,13 +75,21 @@ async function runLambdaLifecycle(runtimeApi: string, env: NodeJS.ProcessEnv, ex
   log.info(`registered with the Lambda Extensions API as ${name} for ${events.join(', ')}`);
   void preloadSigner().catch(() => {});
 
+  let failures = 0;
   for (;;) {
     let event: Awaited<ReturnType<ExtensionsApi['next']>>;
     try {
       event = await api.next();
+      failures = 0;
     } catch (e) {
-      // The poll loop must not die silently: report, then exit (Lambda resets the environment).
+      // A connection error (e.g. right after a thaw) is retried twice; then the loop must not die
+      // silently: report, then exit (Lambda resets the environment).
       const message = e instanceof Error ? e.message : 'event/next failed';
+      if ((e as NodeJS.ErrnoException)?.code && ++failures < 3) {
+        log.warn(`event/next: ${message}; retrying`);
+        await new Promise((resolve) => setTimeout(resolve, 50 * failures));
+        continue;
+      }
       log.error(message);
       await api.exitError('Extension.EventLoopFailed', message).catch(() => {});
       process.exit(1);
