@@ -221,7 +221,8 @@ export async function run() {
         rows,
         notes: [
           `Target: standalone (SEA) cold start within 20 ms of the nodejs variant — x86_64 SEA is ${Math.abs(sea - nodejs).toFixed(1)} ms ${sea <= nodejs ? 'faster' : 'slower'}: ${sea - nodejs <= 20 ? 'met' : 'NOT met'}.`,
-          'Lambda mode (AWS_LAMBDA_RUNTIME_API → a fake Runtime API in this process); the extension listens before it registers, so /ping can answer first.',
+          'Lambda mode (AWS_LAMBDA_RUNTIME_API → a fake Runtime API in this process). /ping is polled every ~1 ms with fresh connections, so its figure can trail /register by the polling cost on a busy machine.',
+          'The x86_64 SEA carries a V8 code cache (written natively by the same binary); the arm64 one, cross-built on x86_64, has none.',
           qemuBin && qemuRoot
             ? 'arm64 figures are under qemu-user emulation on x86_64: they say the executable works, not how fast it is on Graviton.'
             : 'arm64 not run: qemu-user-static not installed.',
