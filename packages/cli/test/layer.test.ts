@@ -175,6 +175,17 @@ describe('parasol layer build', () => {
     assert.throws(() => verifySeaExecutable(executable, 'x86_64', bundle), /executable is for arm64, expected x86_64/);
   });
 
+  test('a V8 code cache only in the executable for the build machine architecture (a cross-arch cache crashes it)', async () => {
+    // Node 20 SEA blob header: uint32 magic, uint32 flags; flag 1<<2 = useCodeCache.
+    const hasCodeCache = async (arch: string) => {
+      const zip = readZip(await readFile(join(work, `layers/parasol-extension-${arch}.zip`)));
+      const blob = inspectElf(zip.find((e) => e.path === 'extensions/parasol')!.data).seaBlob!;
+      return (blob.readUInt32LE(4) & 4) !== 0;
+    };
+    const host = process.arch === 'x64' ? 'x86_64' : process.arch;
+    for (const arch of ['x86_64', 'arm64']) assert.equal(await hasCodeCache(arch), arch === host, arch);
+  });
+
   test('same inputs give byte-identical zips (nodejs and x86_64 rebuilt)', async () => {
     const again = await rebuild;
     assert.equal(again.code, 0, again.stderr);
