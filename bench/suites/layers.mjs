@@ -147,9 +147,9 @@ export async function run() {
     const candidates = [
       { name: 'baseline: bare node:http server (node -e)', command: process.execPath, args: ['-e', BASELINE], lambda: false },
       {
-        name: 'nodejs layer: node parasol-extension/index.mjs',
+        name: 'nodejs layer: node parasol-extension/index.cjs',
         command: process.execPath,
-        args: [join(opts.nodejs, 'parasol-extension/index.mjs')],
+        args: [join(opts.nodejs, 'parasol-extension/index.cjs')],
         lambda: true,
       },
       {

@@ -131,11 +131,19 @@ describe('parasol layer build', () => {
     }
   });
 
-  test('the nodejs layer is a sh launcher plus one bundled JS file, and the smallest', async () => {
+  test('the nodejs layer is a sh launcher plus the bundled extension (start-up file + lazily required lib files), and the smallest', async () => {
     const zip = readZip(await readFile(join(work, 'layers/parasol-extension-nodejs.zip')));
     assert.deepEqual(
       zip.map((e) => `${e.path} ${e.mode.toString(8)}`),
-      ['extensions/ 755', 'extensions/parasol 755', 'parasol-extension/ 755', 'parasol-extension/index.mjs 644'],
+      [
+        'extensions/ 755',
+        'extensions/parasol 755',
+        'parasol-extension/ 755',
+        'parasol-extension/index.cjs 644',
+        'parasol-extension/lib/ 755',
+        'parasol-extension/lib/credential-providers.cjs 644',
+        'parasol-extension/lib/signer.cjs 644',
+      ],
     );
     const launcher = zip.find((e) => e.path === 'extensions/parasol')!.data.toString();
     assert.ok(launcher.startsWith('#!/bin/sh\n'), 'shebang on the first line');
@@ -167,7 +175,7 @@ describe('parasol layer build', () => {
     assert.equal(elf.machine, 'arm64');
     assert.equal(elf.is64Bit, true);
     assert.equal(elf.seaFuseSet, true);
-    const bundle = await bundleExtension(defaultExtensionEntry(), 'cjs');
+    const bundle = await bundleExtension(defaultExtensionEntry());
     assert.doesNotThrow(
       () => verifySeaExecutable(executable, 'arm64', bundle),
       'bundle missing from the blob (or the extension sources changed since the build: rerun on a quiet tree)',
@@ -193,7 +201,7 @@ describe('parasol layer build', () => {
       const first = await readFile(join(work, `layers/parasol-extension-${variant}.zip`));
       const second = await readFile(join(work, `again/parasol-extension-${variant}.zip`));
       if (!first.equals(second) && variant === 'nodejs') {
-        const bundleOf = (zip: Buffer) => readZip(zip).find((e) => e.path.endsWith('index.mjs'))!.data;
+        const bundleOf = (zip: Buffer) => readZip(zip).find((e) => e.path.endsWith('index.cjs'))!.data;
         assert.ok(bundleOf(first).equals(bundleOf(second)), 'the bundles differ: the extension sources changed between the two builds?');
       }
       assert.ok(first.equals(second), `${variant} zip differs between two builds`);

@@ -1,7 +1,7 @@
 /**
  * `parasol layer build`: the three Lambda layer zips.
  *
- *   parasol-extension-nodejs.zip   extensions/parasol (sh launcher) + parasol-extension/index.mjs
+ *   parasol-extension-nodejs.zip   extensions/parasol (sh launcher) + parasol-extension/index.cjs (+ lib/*.cjs, loaded lazily)
  *   parasol-extension-x86_64.zip   extensions/parasol (standalone SEA executable) + Node's LICENSE
  *   parasol-extension-arm64.zip    same, for Graviton
  *
@@ -11,8 +11,8 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { arch as hostArch, platform } from 'node:os';
 import { join } from 'node:path';
-import { bundleExtension, defaultExtensionEntry } from './bundle.js';
-import { BUNDLE_DIR, NODEJS_BUNDLE_FILE, nodejsLauncherScript } from './launcher.js';
+import { bundleExtension, bundleNodejsLayer, defaultExtensionEntry } from './bundle.js';
+import { BUNDLE_DIR, nodejsLauncherScript } from './launcher.js';
 import { DEFAULT_NODE_VERSION, fetchNodeBinary, type LambdaArch } from './node-binary.js';
 import { buildSeaExecutable } from './sea.js';
 import { writeZip, type ZipEntry } from './zip.js';
@@ -61,18 +61,18 @@ export async function buildLayers(options: LayerBuildOptions): Promise<BuiltLaye
   const built: BuiltLayer[] = [];
 
   if (variants.includes('nodejs')) {
-    const bundle = await bundleExtension(entry, 'esm');
+    const files = await bundleNodejsLayer(entry);
     built.push(
       await writeLayer(options.outDir, 'nodejs', [
         { path: EXTENSION_FILE, data: Buffer.from(nodejsLauncherScript()), mode: 0o755 },
-        { path: `${BUNDLE_DIR}/${NODEJS_BUNDLE_FILE}`, data: bundle, mode: 0o644 },
+        ...[...files].map(([path, data]) => ({ path: `${BUNDLE_DIR}/${path}`, data, mode: 0o644 })),
       ]),
     );
   }
 
   const archs = variants.filter((v): v is LambdaArch => v !== 'nodejs');
   if (archs.length > 0) {
-    const bundle = await bundleExtension(entry, 'cjs');
+    const bundle = await bundleExtension(entry);
     const writer = await blobWriter(nodeVersion, cacheDir, log);
     for (const arch of archs) {
       const target = await fetchNodeBinary(arch, nodeVersion, cacheDir, log);

@@ -11,9 +11,17 @@
  *   /var/task) and is dropped; PARASOL_NODE_OPTIONS passes flags to the extension.
  * - PARASOL_EXTENSION_NAME carries this file's name: Lambda requires the
  *   extension to register under exactly that name.
+ * - NODEJS_LAYER_NODE_FLAGS: one V8 worker thread instead of four. The
+ *   extension shares the function's memory and rarely needs background
+ *   compilation; measured ~3 MiB less RSS after caching 1,000 secrets, and no
+ *   cold-start cost (a Node option, not a V8 flag: V8 flags on the command
+ *   line make Node compile its built-ins without their code cache).
  */
+export const NODEJS_LAYER_NODE_FLAGS = ['--v8-pool-size=1'];
 export const BUNDLE_DIR = 'parasol-extension';
-export const NODEJS_BUNDLE_FILE = 'index.mjs';
+export { NODEJS_ENTRY_FILE as NODEJS_BUNDLE_FILE } from './bundle.js';
+
+import { NODEJS_ENTRY_FILE } from './bundle.js';
 
 export function nodejsLauncherScript(): string {
   return [
@@ -28,7 +36,7 @@ export function nodejsLauncherScript(): string {
     // biome-ignore lint/suspicious/noTemplateCurlyInString: sh parameter expansion, not a template
     'PARASOL_EXTENSION_NAME=${0##*/}',
     'export PARASOL_EXTENSION_NAME',
-    `exec "$node" $PARASOL_NODE_OPTIONS "$here/../${BUNDLE_DIR}/${NODEJS_BUNDLE_FILE}" "$@"`,
+    `exec "$node" ${NODEJS_LAYER_NODE_FLAGS.join(' ')} $PARASOL_NODE_OPTIONS "$here/../${BUNDLE_DIR}/${NODEJS_ENTRY_FILE}" "$@"`,
     '',
   ].join('\n');
 }
