@@ -27,7 +27,7 @@ const EXTENSION_NODE_ARGS = NODEJS_LAYER_NODE_FLAGS;
 const COLD_RUNS = 15;
 const LOAD = { concurrency: 16, durationMs: 2000, warmupMs: 500 };
 /** Extension and baseline alternate this many times; medians are reported (the machine is shared and noisy). */
-const ROUNDS = 3;
+const ROUNDS = 5;
 
 async function layerMain() {
   const dir = mkdtempSync(join(tmpdir(), 'parasol-bench-layer-'));

@@ -51,27 +51,31 @@ export function defaultExtensionEntry(): string {
   throw new BundleError(`extension entry not found (looked for ${source} and ${built}); pass --entry`);
 }
 
+/** Options every bundle shares: CommonJS for Node 20, minified, deterministic. */
+const COMMON_OPTIONS: import('esbuild').BuildOptions = {
+  bundle: true,
+  write: false,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  minify: true,
+  // Workspace packages resolve to their TypeScript sources, as in tests.
+  conditions: ['source'],
+  legalComments: 'eof',
+  logLevel: 'silent',
+  // Lazy imports become require(): SEA main scripts cannot import(), and a CommonJS file has no import.meta.
+  supported: { 'dynamic-import': false },
+};
+/** For the extension's entry file: give it the import.meta.url it reads. */
+const ENTRY_OPTIONS: import('esbuild').BuildOptions = {
+  define: { 'import.meta.url': '__parasolImportMetaUrl' },
+  banner: { js: "var __parasolImportMetaUrl=require('node:url').pathToFileURL(__filename).href;" },
+};
+
 /** The single-executable layers' script: everything in one CommonJS file. Deterministic: same sources, same bytes. */
 export async function bundleExtension(entry: string): Promise<Buffer> {
   if (!existsSync(entry)) throw new BundleError(`extension entry not found: ${entry}`);
-  return runEsbuild(await loadEsbuild(), entry, {
-    entryPoints: [entry],
-    bundle: true,
-    write: false,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    minify: true,
-    // Workspace packages resolve to their TypeScript sources, as in tests.
-    conditions: ['source'],
-    legalComments: 'eof',
-    logLevel: 'silent',
-    outfile: 'index.cjs',
-    // SEA main scripts cannot import(); inline lazy imports as require() of the bundled module.
-    supported: { 'dynamic-import': false },
-    define: { 'import.meta.url': '__parasolImportMetaUrl' },
-    banner: { js: "var __parasolImportMetaUrl=require('node:url').pathToFileURL(__filename).href;" },
-  });
+  return runEsbuild(await loadEsbuild(), entry, { ...COMMON_OPTIONS, ...ENTRY_OPTIONS, entryPoints: [entry], outfile: 'index.cjs' });
 }
 
 /**
@@ -81,21 +85,8 @@ export async function bundleExtension(entry: string): Promise<Buffer> {
 export async function bundleNodejsLayer(entry: string): Promise<Map<string, Buffer>> {
   if (!existsSync(entry)) throw new BundleError(`extension entry not found: ${entry}`);
   const esbuild = await loadEsbuild();
-  const common: import('esbuild').BuildOptions = {
-    bundle: true,
-    write: false,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    minify: true,
-    // Workspace packages resolve to their TypeScript sources, as in tests.
-    conditions: ['source'],
-    legalComments: 'eof',
-    logLevel: 'silent',
-    // dist-es builds let esbuild drop what the signer does not use.
-    mainFields: ['module', 'main'],
-    supported: { 'dynamic-import': false },
-  };
+  // dist-es builds let esbuild drop what the signer does not use.
+  const common: import('esbuild').BuildOptions = { ...COMMON_OPTIONS, mainFields: ['module', 'main'] };
   const files = new Map<string, Buffer>();
   const lazyImports = {
     name: 'parasol-lazy-libs',
@@ -112,11 +103,10 @@ export async function bundleNodejsLayer(entry: string): Promise<Map<string, Buff
     NODEJS_ENTRY_FILE,
     await runEsbuild(esbuild, entry, {
       ...common,
+      ...ENTRY_OPTIONS,
       entryPoints: [entry],
       outfile: NODEJS_ENTRY_FILE,
       plugins: [lazyImports],
-      define: { 'import.meta.url': '__parasolImportMetaUrl' },
-      banner: { js: "var __parasolImportMetaUrl=require('node:url').pathToFileURL(__filename).href;" },
     }),
   );
   const resolveDir = dirname(entry);
