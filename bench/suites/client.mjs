@@ -10,8 +10,8 @@
 // Powertools) or the built `parasol extension` in front of it (extension mode); the baseline is one GET to a
 // bare node:http server answering the same secret body.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { startBaseline } from '../lib/baseline.mjs';
 import { round, runLoad } from '../lib/load.mjs';
@@ -40,28 +40,47 @@ function ensureBundles() {
   }
 }
 
-function wallMs(args) {
+function wallMs(args, cwd = root) {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf-8' });
+  const r = spawnSync(process.execPath, args, { cwd, encoding: 'utf-8' });
   if (r.status !== 0) throw new Error(`node ${args.join(' ')} failed: ${r.stderr}`);
   return { ms: performance.now() - t0, stdout: r.stdout };
 }
 
+/**
+ * A folder laid out as `npm install @parasol/client` leaves it (a real directory, not the workspace
+ * symlink, whose realpath walk costs ~3 ms here), plus a one-line package `warm-up`. Other packages
+ * resolve from the repository's node_modules (installed there as real directories).
+ */
+function installedLayout() {
+  const dir = join(root, 'node_modules/.cache/parasol-bench-install');
+  rmSync(dir, { recursive: true, force: true });
+  const pkg = join(dir, 'node_modules/@parasol/client');
+  mkdirSync(join(pkg, 'dist'), { recursive: true });
+  copyFileSync(join(client, 'package.json'), join(pkg, 'package.json'));
+  for (const f of readdirSync(join(client, 'dist')).filter((f) => f.endsWith('.bundle.js')))
+    copyFileSync(join(client, 'dist', f), join(pkg, 'dist', f));
+  const warm = join(dir, 'node_modules/warm-up');
+  mkdirSync(warm, { recursive: true });
+  writeFileSync(join(warm, 'package.json'), '{"name":"warm-up","type":"module","exports":"./index.js"}\n');
+  writeFileSync(join(warm, 'index.js'), 'export {};\n');
+  return dir;
+}
+
 function importCosts(targets) {
-  const dir = mkdtempSync(join(tmpdir(), 'parasol-bench-'));
-  const empty = join(dir, 'empty.mjs');
-  writeFileSync(empty, 'export {};\n');
+  const cwd = installedLayout();
+  // The first bare-specifier import pays for warming Node's package resolver (~3-4 ms): a one-line package takes it.
   const inProcess = (t) =>
-    `await import(${JSON.stringify(empty)}); const t0 = performance.now(); await import(${JSON.stringify(t)}); console.log(performance.now() - t0);`;
+    `await import('warm-up'); const t0 = performance.now(); await import(${JSON.stringify(t)}); console.log(performance.now() - t0);`;
   const samples = new Map(targets.map((t) => [t, { inProc: [], wall: [] }]));
   const baseline = [];
   // Interleave targets run by run so drifting machine load hits all of them alike.
   for (let i = 0; i < RUNS; i++) {
-    baseline.push(wallMs(['-e', '']).ms);
+    baseline.push(wallMs(['-e', ''], cwd).ms);
     for (const t of targets) {
       const s = samples.get(t);
-      s.inProc.push(Number(wallMs(['--input-type=module', '-e', inProcess(t)]).stdout));
-      s.wall.push(wallMs(['--input-type=module', '-e', `await import(${JSON.stringify(t)});`]).ms);
+      s.inProc.push(Number(wallMs(['--input-type=module', '-e', inProcess(t)], cwd).stdout));
+      s.wall.push(wallMs(['--input-type=module', '-e', `await import(${JSON.stringify(t)});`], cwd).ms);
     }
   }
   const base = median(baseline);
@@ -131,10 +150,11 @@ export async function run() {
       'process − bare node ms': round(r.wall, 1),
     })),
     notes: [
+      `target: importing @parasol/client/extension costs < 5 ms: ${imports.rows[0].inProc < 5 ? 'met' : 'NOT met'} (${round(imports.rows[0].inProc)} ms)`,
       `bare \`node -e ''\` baseline: ${round(imports.base, 1)} ms wall (median, same run); load average at the end: ${loadavg()
         .map((x) => x.toFixed(1))
         .join(' / ')} on ${cpus().length} cores. On a loaded machine every figure grows; the ratio column is steadier.`,
-      '"in-process": `await import()` of the module alone, after the ESM loader is warm — what it adds to a handler module.',
+      '"in-process": `await import()` of the module alone, after the ESM loader and the package resolver are warm (a one-line package imported first) — what it adds to a handler module. Imported as installed by npm (a real directory, not the workspace symlink).',
       '"process − bare node": also counts starting the ESM loader, so even an empty ES module shows a few ms there.',
       '@parasol/client loads no SDK at import: SDK mode imports @aws-sdk/client-secrets-manager (last row) on the first call.',
       'each @parasol/client entry resolves to one bundled file (dist/*.bundle.js); the extension entry loads node:http on the first request.',

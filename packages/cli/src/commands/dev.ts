@@ -18,12 +18,14 @@ import {
 import { type LocalService, startLocalService } from '@parasol/local';
 
 const HELP = `usage: parasol dev [--seed FILE] [--port 2773] [--serve-port 2774] [--data DIR | --in-memory] [--region us-east-1]
+                  [--functions FILE]
 
 Runs the local Secrets Manager + Parameter Store (--serve-port) and the caching
 extension (--port) together, seeds them from FILE (see examples/seed.json),
 and prints a token, the environment variables and a ready curl.
   --seed FILE      JSON {"secrets": [...], "parameters": [...]}; idempotent on re-run
-  --data DIR       durable store (default ./.data); --in-memory for a throwaway one`;
+  --data DIR       durable store (default ./.data); --in-memory for a throwaway one
+  --functions FILE rotation functions for RotateSecret, as for parasol serve (packages/rotation/README.md)`;
 
 interface SeedSecret {
   name: string;
@@ -53,6 +55,7 @@ export async function run(argv: string[]): Promise<void> {
       data: { type: 'string' },
       'in-memory': { type: 'boolean', default: false },
       region: { type: 'string', default: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1' },
+      functions: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -67,7 +70,14 @@ export async function run(argv: string[]): Promise<void> {
   const seed = values.seed ? readSeedFile(values.seed) : undefined;
   const dataDir = values['in-memory'] ? undefined : (values.data ?? '.data');
 
-  const service = await startLocalService({ port: servePort, dataDir, inMemory: !dataDir, region, logLevel: 'warn' });
+  const service = await startLocalService({
+    port: servePort,
+    dataDir,
+    inMemory: !dataDir,
+    region,
+    functions: values.functions,
+    logLevel: 'warn',
+  });
   const out = (line = '') => process.stdout.write(`${line}\n`);
   out(`parasol dev: local Secrets Manager + Parameter Store on ${service.url} (${dataDir ? `data in ${dataDir}` : 'in memory'})`);
 
