@@ -37,6 +37,8 @@ export interface DispatcherOptions {
  */
 export function createRequestListener(opts: DispatcherOptions) {
   const byPrefix = new Map(opts.modules.map((m) => [m.targetPrefix, m]));
+  // Built once: better-sqlite3 wraps a function per transaction() call, which is measurable per request.
+  const inTransaction = opts.db.transaction((run: () => unknown) => run());
 
   return (req: IncomingMessage, res: ServerResponse): void => {
     const requestId = randomUUID();
@@ -105,7 +107,7 @@ export function createRequestListener(opts: DispatcherOptions) {
       log: opts.log,
     };
     try {
-      const payload = handler ? opts.db.transaction(() => handler(input, ctx))() : await asyncHandler!(input, ctx);
+      const payload = handler ? inTransaction(() => handler(input, ctx)) : await asyncHandler!(input, ctx);
       return { status: 200, payload, op };
     } catch (e) {
       if (e instanceof AwsError) throw withKey(e, module);
