@@ -15,6 +15,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startBaseline } from '../lib/baseline.mjs';
 import { round, runLoad } from '../lib/load.mjs';
+import { signedHeaders } from '../lib/parasol.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CLI = join(ROOT, 'packages/cli/dist/main.js');
@@ -192,7 +193,7 @@ async function missPath(upstream) {
   // Every GET is a miss (TTL 0), so each one signs and calls the upstream.
   const ext = await startExtensionProcess(upstream, { SECRETS_MANAGER_TTL: '0' });
   const input = JSON.stringify({ SecretId: 'bench/secret' });
-  const headers = await signedHeaders(upstream, 'GetSecretValue', input);
+  const headers = await signedHeaders(upstream, 'secretsmanager', 'GetSecretValue', input);
   // Reference, not a target: the cheapest possible extra hop, a bare node:http
   // forwarder replaying one pre-signed request and re-serialising the answer.
   const hop = await startForwarder(upstream, headers, input);
@@ -349,32 +350,9 @@ function get(url, headers) {
   });
 }
 
-async function signedHeaders(endpoint, operation, body) {
-  const { SignatureV4 } = await import('@smithy/signature-v4');
-  const { Hash } = await import('@smithy/hash-node');
-  const url = new URL(endpoint);
-  const signer = new SignatureV4({
-    service: 'secretsmanager',
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    sha256: Hash.bind(null, 'sha256'),
-  });
-  const signed = await signer.sign({
-    method: 'POST',
-    protocol: url.protocol,
-    hostname: url.hostname,
-    port: Number(url.port),
-    path: '/',
-    query: {},
-    headers: { host: url.host, 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `secretsmanager.${operation}` },
-    body,
-  });
-  return signed.headers;
-}
-
 async function callUpstream(endpoint, operation, input) {
   const body = JSON.stringify(input);
-  const headers = await signedHeaders(endpoint, operation, body);
+  const headers = await signedHeaders(endpoint, 'secretsmanager', operation, body);
   const url = new URL(endpoint);
   return new Promise((resolve, reject) => {
     const req = http.request({ host: url.hostname, port: url.port, path: '/', method: 'POST', headers }, (res) => {

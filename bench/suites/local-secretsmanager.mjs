@@ -9,41 +9,21 @@
 // same GetSecretValue request signed once and replayed by the plain HTTP load
 // generator (server cost only, like the baseline), and the SDK client against
 // the baseline server (the ceiling an SDK-driven load generator can reach).
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CreateSecretCommand, GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { Hash } from '@smithy/hash-node';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { startBaseline } from '../lib/baseline.mjs';
 import { round, runLoad } from '../lib/load.mjs';
+import { presignedTarget, startServe } from '../lib/parasol.mjs';
 import { READ_SECRET, SECRET_VALUE, WRITE_SECRETS, writeSecretName } from '../targets/sm-client.mjs';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const TARGET = fileURLToPath(new URL('../targets/sm-client.mjs', import.meta.url));
 const CONCURRENCY = 16;
 const DURATION_MS = 5000;
 const WARMUP_MS = 1000;
-
-function startServe(storageArgs) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [join(root, 'packages/cli/dist/main.js'), 'serve', '--port', '0', ...storageArgs, '--log-level', 'error'],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-      const m = out.match(/listening on (http:\/\/\S+)/);
-      if (m) resolve({ url: m[1], stop: () => child.kill() });
-    });
-    child.once('exit', (code) => reject(new Error(`parasol serve exited ${code}: ${out}`)));
-  });
-}
 
 /** Creates the read secret and the write secrets; returns the GetSecretValue response as AWS JSON. */
 async function seed(url) {
@@ -71,28 +51,6 @@ async function seed(url) {
     VersionStages: got.VersionStages,
     CreatedDate: got.CreatedDate.getTime() / 1000,
   });
-}
-
-/** A GetSecretValue request signed once: the plain HTTP load generator replays it (valid for 15 minutes). */
-async function presignedGet(url) {
-  const u = new URL(url);
-  const body = JSON.stringify({ SecretId: READ_SECRET });
-  const signer = new SignatureV4({
-    service: 'secretsmanager',
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    sha256: Hash.bind(null, 'sha256'),
-  });
-  const signed = await signer.sign({
-    method: 'POST',
-    protocol: 'http:',
-    hostname: u.hostname,
-    port: Number(u.port),
-    path: '/',
-    headers: { host: u.host, 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'secretsmanager.GetSecretValue' },
-    body,
-  });
-  return { kind: 'http', url: `${url}/`, method: 'POST', headers: signed.headers, body };
 }
 
 const load = (target, durationMs = DURATION_MS) => runLoad({ target, concurrency: CONCURRENCY, durationMs, warmupMs: WARMUP_MS });
@@ -133,7 +91,7 @@ export async function run() {
           rows.push(row(op, store, r, baselineOps, ceilingOps));
         }
         // The server alone against the baseline, in alternating rounds so that machine noise hits both alike.
-        const presigned = await presignedGet(serve.url);
+        const presigned = await presignedTarget(serve.url, 'secretsmanager', 'GetSecretValue', { SecretId: READ_SECRET });
         const rounds = [];
         for (let i = 0; i < PAIRED_ROUNDS; i++) {
           const base = await load(baselineTarget(), PAIRED_MS);

@@ -3,42 +3,22 @@
 // GetParametersByPath walk over 1,000 parameters, driven by SigV4-signed SDK v3
 // clients from a separate process. Baseline in the same run: a bare node:http
 // server answering a body the size of a GetParameter response.
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { Hash } from '@smithy/hash-node';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { startBaseline } from '../lib/baseline.mjs';
 import { round, runLoad } from '../lib/load.mjs';
+import { presignedTarget, startServe } from '../lib/parasol.mjs';
 import { secureName, stringName } from '../targets/ssm-client.mjs';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const TARGET = fileURLToPath(new URL('../targets/ssm-client.mjs', import.meta.url));
 const COUNT = 1000;
 const CONCURRENCY = 16;
 const DURATION_MS = 5000;
 const WARMUP_MS = 1000;
-
-function startServe(dataDir) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [join(root, 'packages/cli/dist/main.js'), 'serve', '--port', '0', '--data', dataDir, '--log-level', 'error'],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-      const m = out.match(/listening on (http:\/\/\S+)/);
-      if (m) resolve({ url: m[1], stop: () => child.kill() });
-    });
-    child.once('exit', (code) => reject(new Error(`parasol serve exited ${code}: ${out}`)));
-  });
-}
 
 async function seed(url) {
   const client = new SSMClient({
@@ -76,35 +56,9 @@ function sampleGetParameterBody() {
   });
 }
 
-/**
- * One SigV4-signed GetParameter request, replayable for the signature's 15
- * minutes: driving it as plain HTTP measures the service without the SDK's
- * client-side cost (signing, parsing), which dominates the SDK rows.
- */
-async function presignedGetParameter(url, name) {
-  const u = new URL(url);
-  const body = JSON.stringify({ Name: name });
-  const signer = new SignatureV4({
-    service: 'ssm',
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    sha256: Hash.bind(null, 'sha256'),
-  });
-  const signed = await signer.sign({
-    method: 'POST',
-    protocol: 'http:',
-    hostname: u.hostname,
-    port: Number(u.port),
-    path: '/',
-    headers: { host: u.host, 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AmazonSSM.GetParameter' },
-    body,
-  });
-  return { kind: 'http', url: `${url}/`, method: 'POST', headers: signed.headers, body };
-}
-
 export async function run() {
   const dataDir = await mkdtemp(join(tmpdir(), 'parasol-bench-ssm-'));
-  const serve = await startServe(dataDir);
+  const serve = await startServe(['--data', dataDir]);
   const baseline = await startBaseline({ body: sampleGetParameterBody(), contentType: 'application/x-amz-json-1.1' });
   try {
     await seed(serve.url);
@@ -126,7 +80,7 @@ export async function run() {
         errors: base.errors,
       },
     ];
-    const replay = await load(await presignedGetParameter(serve.url, stringName(123)));
+    const replay = await load(await presignedTarget(serve.url, 'ssm', 'GetParameter', { Name: stringName(123) }));
     rows.push({
       case: 'GetParameter (String), one pre-signed request replayed (service cost only, no SDK)',
       'ops/s': round(replay.opsPerSec, 0),
