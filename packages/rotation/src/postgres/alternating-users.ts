@@ -1,7 +1,7 @@
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { RotationError } from '../errors.js';
 import { createRotationHandler, type RotationSteps, type StepContext } from '../handler.js';
-import { type ConnectOptions, login } from './connect.js';
+import { type ConnectOptions, login, testPendingLogin } from './connect.js';
 import { alternateUsername, MAX_IDENTIFIER_BYTES, type PostgresSecret, parsePostgresSecret } from './secret.js';
 import type { PostgresRotatorOptions } from './single-user.js';
 import { passwordLiteral, quoteIdent } from './sql.js';
@@ -79,17 +79,7 @@ export function postgresAlternatingUsersSteps(options: Omit<ConnectOptions, 'log
       }
     },
 
-    async testSecret(ctx) {
-      const pending = parsePostgresSecret(await ctx.pending(), 'AWSPENDING');
-      const conn = await login(pending, connect(ctx));
-      if (!conn) throw new RotationError('LoginFailed', `Unable to log into database with pending secret of secret ARN ${ctx.secretId}.`);
-      try {
-        await conn.query('SELECT now()');
-      } finally {
-        await conn.end();
-      }
-      ctx.log(`${pending.username} logs in with the pending secret`);
-    },
+    testSecret: (ctx) => testPendingLogin(ctx, options),
   };
 }
 

@@ -1,6 +1,8 @@
 import type { ConnectionOptions } from 'node:tls';
 import pg from 'pg';
-import type { PostgresSecret } from './secret.js';
+import { RotationError } from '../errors.js';
+import type { StepContext } from '../handler.js';
+import { type PostgresSecret, parsePostgresSecret } from './secret.js';
 
 /**
  * Logging in with a secret, as AWS's templates do: by the secret's `ssl` key,
@@ -56,4 +58,20 @@ export async function loginOrThrow(secret: PostgresSecret, options: ConnectOptio
   const client = await login(secret, options);
   if (!client) throw failure();
   return client;
+}
+
+/**
+ * testSecret of both strategies: the AWSPENDING secret must log in and run a
+ * query, or the rotation stops here with AWS's message.
+ */
+export async function testPendingLogin(ctx: StepContext, options: Omit<ConnectOptions, 'log'>): Promise<void> {
+  const pending = parsePostgresSecret(await ctx.pending(), 'AWSPENDING');
+  const conn = await login(pending, { ...options, log: ctx.log });
+  if (!conn) throw new RotationError('LoginFailed', `Unable to log into database with pending secret of secret ARN ${ctx.secretId}.`);
+  try {
+    await conn.query('SELECT now()');
+  } finally {
+    await conn.end();
+  }
+  ctx.log(`${pending.username} logs in with the pending secret`);
 }

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { RotationError } from '../errors.js';
 import { createRotationHandler, type RotationHandlerOptions, type RotationSteps, type StepContext } from '../handler.js';
-import { type ConnectOptions, login } from './connect.js';
+import { type ConnectOptions, login, testPendingLogin } from './connect.js';
 import { parsePostgresSecret } from './secret.js';
 import { passwordLiteral, quoteIdent } from './sql.js';
 
@@ -73,17 +73,7 @@ export function postgresSingleUserSteps(options: Omit<ConnectOptions, 'log'> = {
       }
     },
 
-    async testSecret(ctx) {
-      const pending = parsePostgresSecret(await ctx.pending(), 'AWSPENDING');
-      const conn = await login(pending, connect(ctx));
-      if (!conn) throw new RotationError('LoginFailed', `Unable to log into database with pending secret of secret ARN ${ctx.secretId}.`);
-      try {
-        await conn.query('SELECT now()');
-      } finally {
-        await conn.end();
-      }
-      ctx.log('the pending secret logs in');
-    },
+    testSecret: (ctx) => testPendingLogin(ctx, options),
   };
 }
 
