@@ -15,6 +15,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { startBaseline } from '../lib/baseline.mjs';
 import { round, runLoad } from '../lib/load.mjs';
+import { freePort } from '../lib/net.mjs';
 
 const root = new URL('../..', import.meta.url).pathname;
 const client = join(root, 'packages/client');
@@ -118,16 +119,6 @@ async function createSecret(url) {
   });
   await sm.send(new CreateSecretCommand(SECRET));
   sm.destroy();
-}
-
-async function freePort() {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 export async function run() {

@@ -9,12 +9,12 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startBaseline } from '../lib/baseline.mjs';
 import { round, runLoad } from '../lib/load.mjs';
+import { freePort } from '../lib/net.mjs';
 import { signedHeaders } from '../lib/parasol.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -366,16 +366,6 @@ async function callUpstream(endpoint, operation, input) {
     });
     req.on('error', reject);
     req.end(body);
-  });
-}
-
-function freePort() {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
   });
 }
 

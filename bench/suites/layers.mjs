@@ -7,24 +7,15 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { freePort } from '../lib/net.mjs';
 
 const root = new URL('../..', import.meta.url).pathname;
 const RUNS = 9;
 const QEMU_RUNS = 3;
 
 const BASELINE = `require('node:http').createServer((q, s) => s.end('healthy')).listen(Number(process.env.PORT), '127.0.0.1');`;
-
-function freePort() {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** A fake Lambda Runtime API that only records when /register arrives; /event/next never answers. */
 async function fakeRuntimeApi() {
