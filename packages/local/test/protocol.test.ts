@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ListSecretsCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { CreateSecretCommand, ListSecretsCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { type ServeProcess, startServe, TEST_CLIENT_CONFIG } from '../../../test-support/processes.ts';
 
 describe('wire protocol and auth (parasol serve, real sockets)', () => {
@@ -56,5 +59,35 @@ describe('wire protocol and auth (parasol serve, real sockets)', () => {
     assert.match((await res.json()).Message, /1 MiB/);
     const health = await fetch(`${serve.url}/_parasol/health`);
     assert.equal(health.status, 200);
+  });
+});
+
+describe('admin reset and the data-directory lock (parasol serve, real processes)', () => {
+  it('POST /_parasol/reset with --allow-reset wipes every secret', async () => {
+    const serve = await startServe(['--allow-reset']);
+    try {
+      const sm = new SecretsManagerClient(TEST_CLIENT_CONFIG(serve.url));
+      await sm.send(new CreateSecretCommand({ Name: 'to-be-wiped', SecretString: 'x' }));
+      assert.equal((await sm.send(new ListSecretsCommand({}))).SecretList?.length, 1);
+      const res = await fetch(`${serve.url}/_parasol/reset`, { method: 'POST' });
+      assert.equal(res.status, 200);
+      assert.deepEqual((await sm.send(new ListSecretsCommand({}))).SecretList ?? [], []);
+      sm.destroy();
+    } finally {
+      await serve.stop();
+    }
+  });
+
+  it('a second server on the same data directory refuses to start, saying why', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'parasol-lock-'));
+    const first = await startServe(['--data', dir]);
+    try {
+      await assert.rejects(startServe(['--data', dir]), /is in use by another parasol process/);
+      // The first one still serves.
+      assert.equal((await fetch(`${first.url}/_parasol/health`)).status, 200);
+    } finally {
+      await first.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

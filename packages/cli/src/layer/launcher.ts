@@ -19,7 +19,6 @@
  */
 export const NODEJS_LAYER_NODE_FLAGS = ['--v8-pool-size=1'];
 export const BUNDLE_DIR = 'parasol-extension';
-export { NODEJS_ENTRY_FILE as NODEJS_BUNDLE_FILE } from './bundle.js';
 
 import { NODEJS_ENTRY_FILE } from './bundle.js';
 
