@@ -330,6 +330,11 @@ describe('responses', () => {
 
   test('RFC 3339 drops trailing zeros like Go', () => {
     assert.equal(rfc3339(1668586960.49), '2022-11-16T08:22:40.49Z');
+    assert.equal(rfc3339(1668586960.5), '2022-11-16T08:22:40.5Z');
+    assert.equal(rfc3339(1668586960.05), '2022-11-16T08:22:40.05Z');
+    assert.equal(rfc3339(1668586960.123), '2022-11-16T08:22:40.123Z');
+    assert.equal(rfc3339(1668586960), '2022-11-16T08:22:40Z', 'a whole second has no fraction');
+    assert.equal(rfc3339(1577836800), '2020-01-01T00:00:00Z', 'zeros before the fraction stay');
     assert.equal(rfc3339(undefined), null);
   });
 });
