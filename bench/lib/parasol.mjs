@@ -30,27 +30,38 @@ const SERVICES = {
   ssm: { signingName: 'ssm', targetPrefix: 'AmazonSSM' },
 };
 
-/** The headers of one signed POST of `input` to `operation` (test credentials, us-east-1). */
-export async function signedHeaders(endpoint, service, operation, body) {
-  const { signingName, targetPrefix } = SERVICES[service];
-  const u = new URL(endpoint);
-  const signer = new SignatureV4({
-    service: signingName,
+/** A SigV4 signer for `service` with the benchmarks' test credentials (us-east-1), held like an SDK client holds one. */
+export function benchSigner(service) {
+  return new SignatureV4({
+    service: SERVICES[service].signingName,
     region: 'us-east-1',
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
     sha256: Hash.bind(null, 'sha256'),
   });
-  const signed = await signer.sign({
+}
+
+/** The unsigned AWS JSON POST of `body` to `operation`, in the shape the signer takes. */
+export function jsonRequest(endpoint, service, operation, body) {
+  const u = new URL(endpoint);
+  return {
     method: 'POST',
     protocol: u.protocol,
     hostname: u.hostname,
     port: Number(u.port),
     path: '/',
     query: {},
-    headers: { host: u.host, 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `${targetPrefix}.${operation}` },
+    headers: {
+      host: u.host,
+      'content-type': 'application/x-amz-json-1.1',
+      'x-amz-target': `${SERVICES[service].targetPrefix}.${operation}`,
+    },
     body,
-  });
-  return signed.headers;
+  };
+}
+
+/** The headers of one signed POST of `body` to `operation`. */
+export async function signedHeaders(endpoint, service, operation, body) {
+  return (await benchSigner(service).sign(jsonRequest(endpoint, service, operation, body))).headers;
 }
 
 /** A runLoad() http target replaying one signed request. */

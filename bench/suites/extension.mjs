@@ -205,7 +205,7 @@ async function missPath(upstream) {
   const signedDirect = {
     kind: 'module',
     path: join(ROOT, 'bench/targets/signed-post.mjs'),
-    options: { url: upstream, service: 'secretsmanager', target: 'secretsmanager.GetSecretValue', body: input },
+    options: { url: upstream, service: 'secretsmanager', operation: 'GetSecretValue', body: input },
   };
   const preSigned = { kind: 'http', url: `${upstream}/`, method: 'POST', headers, body: input };
   try {
