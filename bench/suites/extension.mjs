@@ -294,7 +294,7 @@ http.createServer((q, s) => {
     const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
     child.stdout.once('data', (d) => {
       const m = String(d).match(/listening on (\S+)/);
-      if (m) resolve({ url: m[1], target: { kind: 'http', url: m[1] }, stop: () => child.kill() });
+      if (m) resolve({ target: { kind: 'http', url: m[1] }, stop: () => child.kill() });
       else reject(new Error(`forwarder did not start: ${d}`));
     });
   });
