@@ -221,7 +221,15 @@ async function missPath(upstream) {
       const [replay, bareHop, viaExtension2] = await runInterleaved({ targets: [preSigned, hop.target, through], ...opts });
       // steal ticks are 10 ms of one CPU each (USER_HZ 100): as a share of all CPUs' time in the repetition
       const steal = ((stealTicks() - stealBefore) * 10) / ((performance.now() - started) * cpus().length);
-      reps.push({ direct, viaExtension, replay, bareHop, viaExtension2, steal });
+      reps.push({
+        direct,
+        viaExtension,
+        replay,
+        bareHop,
+        viaExtension2,
+        steal,
+        runs: [direct, viaExtension, replay, bareHop, viaExtension2],
+      });
     }
     const added = median(reps.map((r) => r.viaExtension.p50Ms - r.direct.p50Ms));
     const strict = median(reps.map((r) => r.viaExtension2.p50Ms - r.replay.p50Ms));
@@ -251,8 +259,8 @@ async function missPath(upstream) {
         'B: bare hop': ms(r.bareHop.p50Ms),
         'B: extension': ms(r.viaExtension2.p50Ms),
         'B: added': ms(r.viaExtension2.p50Ms - r.replay.p50Ms),
-        requests: r.direct.requests + r.viaExtension.requests + r.replay.requests + r.bareHop.requests + r.viaExtension2.requests,
-        errors: r.direct.errors + r.viaExtension.errors + r.replay.errors + r.bareHop.errors + r.viaExtension2.errors,
+        requests: sum(r.runs.map((x) => x.requests)),
+        errors: sum(r.runs.map((x) => x.errors)),
         'CPU steal': `${round(100 * r.steal, 1)}%`,
       })),
       notes: [
@@ -266,6 +274,8 @@ async function missPath(upstream) {
     hop.stop();
   }
 }
+
+const sum = (xs) => xs.reduce((a, b) => a + b, 0);
 
 /** Ticks the hypervisor gave this VM's CPUs to others (the `steal` column of /proc/stat). */
 function stealTicks() {
