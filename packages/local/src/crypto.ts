@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { syncDirectory } from './files.js';
 
 /**
  * Encryption at rest: AES-256-GCM under a key derived (HKDF-SHA256) from one
@@ -60,8 +61,10 @@ export class Vault {
 
 /**
  * The master key: `PARASOL_MASTER_KEY` (base64 of 32 bytes) wins; otherwise
- * `<dataDir>/master.key`, created with mode 0600 on first start; an in-memory
- * service gets a fresh random key (its data dies with it anyway).
+ * `<dataDir>/master.key`, created with mode 0600 on first start and fsynced with
+ * its directory before anything is sealed under it (a key lost in a crash would
+ * make every stored value unreadable); an in-memory service gets a fresh random
+ * key (its data dies with it anyway).
  */
 export function loadMasterKey(dataDir: string | undefined, env: NodeJS.ProcessEnv = process.env): Buffer {
   const fromEnv = env.PARASOL_MASTER_KEY;
@@ -80,7 +83,13 @@ export function loadMasterKey(dataDir: string | undefined, env: NodeJS.ProcessEn
     return key;
   }
   const key = randomBytes(32);
-  writeFileSync(file, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
-  chmodSync(file, 0o600);
+  const fd = openSync(file, 'wx', 0o600);
+  try {
+    writeSync(fd, `${key.toString('base64')}\n`);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  syncDirectory(dataDir);
   return key;
 }

@@ -1,6 +1,7 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { createPrivateFile } from './files.js';
 
 export type Db = Database.Database;
 
@@ -13,12 +14,22 @@ export type Db = Database.Database;
  * with "database is locked" instead of sharing it), and SQLite skips the
  * per-transaction file-lock system calls and the shared-memory WAL index —
  * measured ~10% more GetSecretValue/s on this machine, where syscalls are dear.
+ *
+ * Files are private to the owner: `parasol.db` is created 0600 by us, empty,
+ * before SQLite opens it, so no byte is ever written while it is readable by
+ * others; SQLite gives the `-wal`, `-shm` and `-journal` files the main file's
+ * mode. Files left by an older version are tightened to 0600 before opening.
  */
 export function openDatabase(dataDir: string | undefined): Db {
   let db: Db;
   if (dataDir) {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-    db = new Database(join(dataDir, 'parasol.db'));
+    const file = join(dataDir, 'parasol.db');
+    createPrivateFile(file, dataDir);
+    for (const suffix of ['-wal', '-shm', '-journal']) {
+      if (existsSync(file + suffix)) createPrivateFile(file + suffix);
+    }
+    db = new Database(file);
     db.pragma('locking_mode = EXCLUSIVE');
     try {
       db.pragma('journal_mode = WAL');

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { SigV4Error, type SigV4Verifier } from '@parasol/sigv4';
 import type { Clock } from './clock.js';
 import type { Vault } from './crypto.js';
 import type { Db } from './db.js';
 import { AwsError } from './errors.js';
+import { adminOriginRefusal, type HostCheck } from './guards.js';
 import type { Logger } from './logger.js';
 import type { RequestContext, ServiceModule } from './module.js';
-import type { SigV4Verifier } from './sigv4.js';
 
 /** AWS rejects request bodies over 1 MiB; so do we, before parsing or writing anything. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -29,11 +30,17 @@ export interface DispatcherOptions {
   accountId: string;
   log: Logger;
   admin: AdminHooks;
+  /** DNS-rebinding guard on every route; undefined when not enforced. */
+  checkHost?: HostCheck;
+  /** Told the access key of each UnrecognizedClientException. */
+  onUnknownAccessKey?: (accessKeyId: string) => void;
 }
 
 /**
- * The request path, in a fixed order: admin routes → method/path → body size →
- * SigV4 → X-Amz-Target → JSON → operation (inside one transaction) → response.
+ * The request path, in a fixed order: Host → admin routes (no Origin) →
+ * method/path → body size → SigV4 (body, target and every x-amz-* header bound)
+ * → X-Amz-Target (own operation names only) → JSON → operation (inside one
+ * transaction) → response.
  */
 export function createRequestListener(opts: DispatcherOptions) {
   const byPrefix = new Map(opts.modules.map((m) => [m.targetPrefix, m]));
@@ -43,7 +50,17 @@ export function createRequestListener(opts: DispatcherOptions) {
   return (req: IncomingMessage, res: ServerResponse): void => {
     const requestId = randomUUID();
     const url = req.url ?? '/';
+    const refused = opts.checkHost?.(req.headers.host);
+    if (refused) {
+      sendError(res, requestId, refused);
+      return;
+    }
     if (url.startsWith('/_parasol/')) {
+      const crossOrigin = adminOriginRefusal(req.headers.origin);
+      if (crossOrigin) {
+        sendError(res, requestId, crossOrigin);
+        return;
+      }
       readBody(req, (err, body) => handleAdmin(req, res, url, err ? Buffer.alloc(0) : body, opts.admin, requestId));
       return;
     }
@@ -70,7 +87,7 @@ export function createRequestListener(opts: DispatcherOptions) {
       throw new AwsError('UnknownOperationException', `Only POST is supported; got ${req.method}.`, 404);
     }
     const now = opts.clock.now();
-    const caller = opts.verifier.verify({ method: req.method, url, headers: req.headers, body }, Date.now());
+    const caller = verifyCaller(req.method, url, req.headers, body);
     const target = req.headers['x-amz-target'];
     const dot = typeof target === 'string' ? target.indexOf('.') : -1;
     const module = dot > 0 ? byPrefix.get((target as string).slice(0, dot)) : undefined;
@@ -81,8 +98,9 @@ export function createRequestListener(opts: DispatcherOptions) {
       throw new AwsError('InvalidSignatureException', `Credential should be scoped to correct service: '${module.signingName}'. `, 400);
     }
     const op = (target as string).slice(dot + 1);
-    const handler = module.operations[op];
-    const asyncHandler = module.asyncOperations?.[op];
+    // Own names only: `constructor`, `toString` or `__proto__` are not operations.
+    const handler = Object.hasOwn(module.operations, op) ? module.operations[op] : undefined;
+    const asyncHandler = module.asyncOperations && Object.hasOwn(module.asyncOperations, op) ? module.asyncOperations[op] : undefined;
     if (!handler && !asyncHandler) {
       throw withKey(
         new AwsError(
@@ -113,6 +131,17 @@ export function createRequestListener(opts: DispatcherOptions) {
       if (e instanceof AwsError) throw withKey(e, module);
       opts.log.error('operation failed', { op, requestId, error: e instanceof Error ? e.name : 'unknown' });
       throw new AwsError(module.internalErrorCode, 'An internal error occurred. Retry the request.', 500, module.messageKey);
+    }
+  }
+
+  function verifyCaller(method: string, url: string, headers: IncomingMessage['headers'], body: Buffer) {
+    try {
+      return opts.verifier.verify({ method, url, headers, body }, Date.now());
+    } catch (e) {
+      if (!(e instanceof SigV4Error)) throw e;
+      if (e.accessKeyId !== undefined) opts.onUnknownAccessKey?.(e.accessKeyId);
+      // AWS's front end answers auth failures with a lowercase `message` on JSON-protocol services.
+      throw new AwsError(e.code, e.message, e.status, 'message');
     }
   }
 }

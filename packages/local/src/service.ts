@@ -1,15 +1,17 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type Credential, SigV4Verifier } from '@parasol/sigv4';
 import { type Clock, OffsetClock, systemClock } from './clock.js';
 import { loadMasterKey, Vault } from './crypto.js';
 import { type Db, openDatabase } from './db.js';
+import { dataDirExposure } from './files.js';
 import { FunctionInvoker } from './functions/invoke.js';
 import { FunctionRegistry, type FunctionsConfig } from './functions/registry.js';
+import { createHostCheck, createUnknownKeyReporter } from './guards.js';
 import { createLogger, type Logger, type LogLevel } from './logger.js';
 import type { BackgroundContext, ServiceModule } from './module.js';
 import { createSecretsManager } from './secretsmanager/index.js';
 import { createRequestListener } from './server.js';
-import { type Credential, SigV4Verifier } from './sigv4.js';
 import { createParameterStore } from './ssm/index.js';
 
 export interface LocalServiceOptions {
@@ -22,7 +24,17 @@ export interface LocalServiceOptions {
   /** Region used by background tasks that need one; requests carry their own. */
   region?: string;
   accountId?: string;
-  credentials?: Credential[];
+  /**
+   * Access keys accepted (default `test`/`test`), or `'any'`: any access key, with no
+   * signature check at all (LocalStack's habit; throwaway use only, logged at start).
+   */
+  credentials?: Credential[] | 'any';
+  /**
+   * Host names accepted besides loopback ones (`parasol serve --allow-host`). A service
+   * bound to loopback refuses any other `Host` (DNS rebinding); bound elsewhere, it
+   * checks `Host` only when this list is given.
+   */
+  allowHosts?: string[];
   allowReset?: boolean;
   /** Lets tests move time forward through POST /_parasol/clock. */
   allowClockControl?: boolean;
@@ -49,6 +61,22 @@ export interface LocalService {
 
 export const DEFAULT_CREDENTIALS: Credential[] = [{ accessKeyId: 'test', secretAccessKey: 'test' }];
 
+/**
+ * Node's defaults are no timeout for idle keep-alive beyond 5 s, 300 s to send a
+ * request and no connection cap. These bound what a slow or hostile client can
+ * hold: headers within 10 s, the whole request (≤ 1 MiB) within 30 s, idle
+ * keep-alive 65 s (above the 60 s idle time of common client pools, so the client
+ * closes first), at most 1,024 open connections (further ones are closed at once).
+ */
+export const SERVER_LIMITS = {
+  headersTimeout: 10_000,
+  requestTimeout: 30_000,
+  keepAliveTimeout: 65_000,
+  /** How often Node checks the two timeouts above (its default is 30 s). */
+  connectionsCheckingInterval: 2_000,
+  maxConnections: 1024,
+} as const;
+
 export async function startLocalService(options: LocalServiceOptions = {}): Promise<LocalService> {
   const host = options.host ?? '127.0.0.1';
   const accountId = options.accountId ?? '123456789012';
@@ -58,6 +86,13 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
   const clock: Clock = options.clock ?? (options.allowClockControl ? offsetClock! : systemClock);
 
   const db = openDatabase(dataDir);
+  const exposure = dataDir ? dataDirExposure(dataDir) : undefined;
+  if (exposure) log.warn('data directory is open to other users', { dataDir, ...exposure });
+  const credentials = options.credentials ?? DEFAULT_CREDENTIALS;
+  const verifier = new SigV4Verifier({ credentials });
+  if (verifier.acceptsAnyKey) {
+    log.warn('credentials any: every access key is accepted and no signature is checked; for throwaway use only');
+  }
   const vault = new Vault(loadMasterKey(dataDir));
   let url = '';
   const registry =
@@ -65,7 +100,7 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
   const functions = new FunctionInvoker({
     registry,
     endpoint: () => url,
-    credentials: (options.credentials ?? DEFAULT_CREDENTIALS)[0],
+    credentials: credentials === 'any' ? DEFAULT_CREDENTIALS[0] : credentials[0],
     log,
   });
   const secrets = createSecretsManager({ functions });
@@ -93,7 +128,9 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
 
   const listener = createRequestListener({
     modules,
-    verifier: new SigV4Verifier(options.credentials ?? DEFAULT_CREDENTIALS),
+    verifier,
+    checkHost: createHostCheck(host, options.allowHosts),
+    onUnknownAccessKey: createUnknownKeyReporter(log, verifier.accessKeyIds()),
     db,
     vault,
     clock,
@@ -118,7 +155,9 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
     },
   });
 
-  const server: Server = createServer({ keepAliveTimeout: 65_000 }, listener);
+  const { maxConnections, ...timeouts } = SERVER_LIMITS;
+  const server: Server = createServer(timeouts, listener);
+  server.maxConnections = maxConnections;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 2774, host, () => resolve());
