@@ -49,8 +49,14 @@ export async function startExtension(config: ExtensionConfig, options: StartOpti
     log,
   });
 
-  // Idle keep-alive above the 5 s of Node's default client agent, so after a thaw the client closes first.
-  const server = createServer({ keepAliveTimeout: 60_000 }, handler);
+  // Explicit limits instead of Node's defaults (README, "Server limits"): headers within 10 s, the whole
+  // request within 30 s, idle keep-alive 60 s — above the 5 s of Node's default client agent, so after a
+  // thaw the client closes first — and at most 800 open connections (the Secrets Manager Agent's max_conn).
+  const server = createServer(
+    { headersTimeout: 10_000, requestTimeout: 30_000, keepAliveTimeout: 60_000, connectionsCheckingInterval: 2_000 },
+    handler,
+  );
+  server.maxConnections = 800;
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -18,14 +18,15 @@ import {
 import { type LocalService, startLocalService } from '@parasol/local';
 
 const HELP = `usage: parasol dev [--seed FILE] [--port 2773] [--serve-port 2774] [--data DIR | --in-memory] [--region us-east-1]
-                  [--functions FILE]
+                  [--functions FILE] [--allow-host NAME]...
 
 Runs the local Secrets Manager + Parameter Store (--serve-port) and the caching
 extension (--port) together, seeds them from FILE (see examples/seed.json),
 and prints a token, the environment variables and a ready curl.
   --seed FILE      JSON {"secrets": [...], "parameters": [...]}; idempotent on re-run
   --data DIR       durable store (default ./.data); --in-memory for a throwaway one
-  --functions FILE rotation functions for RotateSecret, as for parasol serve (packages/rotation/README.md)`;
+  --functions FILE rotation functions for RotateSecret, as for parasol serve (packages/rotation/README.md)
+  --allow-host NAME the local service also answers Host NAME (repeatable), as for parasol serve`;
 
 interface SeedSecret {
   name: string;
@@ -56,6 +57,7 @@ export async function run(argv: string[]): Promise<void> {
       'in-memory': { type: 'boolean', default: false },
       region: { type: 'string', default: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1' },
       functions: { type: 'string' },
+      'allow-host': { type: 'string', multiple: true, default: [] },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -76,6 +78,7 @@ export async function run(argv: string[]): Promise<void> {
     inMemory: !dataDir,
     region,
     functions: values.functions,
+    allowHosts: values['allow-host'],
     logLevel: 'warn',
   });
   const out = (line = '') => process.stdout.write(`${line}\n`);

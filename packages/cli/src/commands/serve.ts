@@ -5,12 +5,15 @@ import { type Credential, type LocalService, type LogLevel, startLocalService } 
 const HELP = `usage: parasol serve [--host 127.0.0.1] [--port 2774] [--data DIR | --in-memory]
                      [--region us-east-1] [--account-id 123456789012] [--credentials FILE]
                      [--allow-reset] [--allow-clock-control] [--log-level info]
-                     [--functions FILE]
+                     [--functions FILE] [--allow-host NAME]...
 
 Local AWS-compatible Secrets Manager + Parameter Store (AWS JSON 1.1, SigV4).
   --data DIR             durable store (SQLite WAL) and master.key (default ./.data)
   --in-memory            throwaway store, nothing written to disk
   --credentials FILE     JSON list of {"accessKeyId","secretAccessKey"}; default test/test
+  --credentials any      accept any access key, no signature check (throwaway use only)
+  --allow-host NAME      also answer requests whose Host is NAME (repeatable); on loopback,
+                         only loopback names are answered otherwise (DNS-rebinding guard)
   --allow-reset          enable POST /_parasol/reset (wipes all state)
   --allow-clock-control  enable POST /_parasol/clock {"advanceSeconds": N} (tests)
   --functions FILE       rotation functions: JSON map of Lambda ARN (or name) to a module
@@ -23,7 +26,9 @@ export interface ServeFlags {
   inMemory: boolean;
   region: string;
   accountId: string;
-  credentials?: Credential[];
+  credentials?: Credential[] | 'any';
+  /** Host names answered besides loopback ones (`--allow-host`, repeatable). */
+  allowHosts: string[];
   allowReset: boolean;
   allowClockControl: boolean;
   logLevel: LogLevel;
@@ -47,6 +52,7 @@ export function parseServeFlags(argv: string[]): ServeFlags | undefined {
       'allow-clock-control': { type: 'boolean', default: false },
       'log-level': { type: 'string', default: 'info' },
       functions: { type: 'string' },
+      'allow-host': { type: 'string', multiple: true, default: [] },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -68,7 +74,8 @@ export function parseServeFlags(argv: string[]): ServeFlags | undefined {
     inMemory: values['in-memory']!,
     region: values.region!,
     accountId: values['account-id']!,
-    credentials: values.credentials ? readCredentials(values.credentials) : undefined,
+    credentials: values.credentials === 'any' ? 'any' : values.credentials ? readCredentials(values.credentials) : undefined,
+    allowHosts: values['allow-host']!,
     allowReset: values['allow-reset']!,
     allowClockControl: values['allow-clock-control']!,
     logLevel: logLevel as LogLevel,
