@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -14,6 +14,7 @@ import {
   PutSecretValueCommand,
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
+import { filesContaining } from '../../../test-support/disk-scan.ts';
 import { type ServeProcess, startServe } from '../../../test-support/processes.ts';
 import { smClient } from './secretsmanager-support.ts';
 
@@ -51,14 +52,15 @@ describe('Secrets Manager durability, encryption at rest, concurrency, sweeper, 
     await sm.send(new CreateSecretCommand({ Name: 'durable/bin', SecretBinary: binaryMarker }));
     for (let i = 0; i < 20; i++) await sm.send(new CreateSecretCommand({ Name: `durable/n${i}`, SecretString: `${marker}-${i}` }));
     const before = await sm.send(new DescribeSecretCommand({ SecretId: 'durable/one' }));
-    // At rest, while the server still runs (WAL not checkpointed): neither file holds a value.
-    for (const file of ['parasol.db', 'parasol.db-wal']) {
-      const path = join(dir, file);
-      if (!existsSync(path)) continue;
-      const bytes = readFileSync(path);
-      assert.equal(bytes.includes(marker), false, `${file} contains a plaintext value`);
-      assert.equal(bytes.includes(binaryMarker), false, `${file} contains a plaintext binary value`);
-    }
+    // At rest, while the server still runs (WAL not checkpointed): no file in the data directory holds a value.
+    // Positive control first: the scan finds the marker where it is written in the clear (in a subdirectory).
+    const control = join(dir, 'control', 'probe.bin');
+    mkdirSync(join(dir, 'control'));
+    writeFileSync(control, `unencrypted ${marker}-control`);
+    assert.deepEqual(filesContaining(dir, marker), [control], 'the scan finds a plaintext marker anywhere in the directory');
+    rmSync(join(dir, 'control'), { recursive: true });
+    assert.deepEqual(filesContaining(dir, marker), [], 'a file in the data directory contains a plaintext value');
+    assert.deepEqual(filesContaining(dir, binaryMarker), [], 'a file in the data directory contains a plaintext binary value');
     assert.ok(existsSync(join(dir, 'parasol.db-wal')), 'WAL mode is on');
     assert.equal(first.output().includes(marker), false, 'logs contain a value');
     await first.kill9();
@@ -81,10 +83,7 @@ describe('Secrets Manager durability, encryption at rest, concurrency, sweeper, 
       assert.equal((await sm.send(new GetSecretValueCommand({ SecretId: `durable/n${i}` }))).SecretString, `${marker}-${i}`);
     }
     await second.stop();
-    for (const file of ['parasol.db', 'parasol.db-wal']) {
-      const path = join(dir, file);
-      if (existsSync(path)) assert.equal(readFileSync(path).includes(marker), false, `${file} contains a plaintext value`);
-    }
+    assert.deepEqual(filesContaining(dir, marker), [], 'a file in the data directory contains a plaintext value after shutdown');
   });
 
   it('50 concurrent PutSecretValue calls leave exactly one AWSCURRENT and one AWSPREVIOUS', async () => {

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { DescribeParametersCommand, GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { filesContaining } from '../../../test-support/disk-scan.ts';
 import { startServe, TEST_CLIENT_CONFIG } from '../../../test-support/processes.ts';
 import { ManualClock, startLocalService } from '../src/index.ts';
 
@@ -22,27 +23,18 @@ describe('Parameter Store storage (parasol serve --data)', () => {
       await ssm.send(new PutParameterCommand({ Name: '/store/secure', Value: `${secret}-v2`, Overwrite: true }));
       await ssm.send(new PutParameterCommand({ Name: '/store/custom', Value: secret, Type: 'SecureString', KeyId: 'alias/app' }));
       await ssm.send(new PutParameterCommand({ Name: '/store/plain', Value: visible, Type: 'String' }));
-      const files = ['parasol.db', 'parasol.db-wal'].map((f) => join(dir, f)).filter(existsSync);
-      assert.ok(files.length > 0);
-      const bytes = Buffer.concat(files.map((f) => readFileSync(f)));
-      // The scan sees what is on disk: the String value is there in the clear ...
-      assert.ok(bytes.includes(Buffer.from(visible)), 'String value not found on disk: the scan would prove nothing');
-      // ... and no SecureString plaintext is, in UTF-8 or UTF-16.
-      assert.ok(!bytes.includes(Buffer.from(secret)), 'SecureString plaintext found on disk');
-      assert.ok(!bytes.includes(Buffer.from(secret, 'utf16le')), 'SecureString plaintext (UTF-16) found on disk');
+      // The scan covers every file in the data directory and sees what is on disk: the String value is there
+      // in the clear ...
+      assert.ok(filesContaining(dir, visible).length > 0, 'String value not found on disk: the scan would prove nothing');
+      // ... and no SecureString plaintext is, in UTF-8 or UTF-16, in any file.
+      assert.deepEqual(filesContaining(dir, secret), [], 'SecureString plaintext found on disk');
     } finally {
       ssm.destroy();
       await serve.stop();
     }
     // After a clean stop the WAL is checkpointed into the main file: scan what is left again.
-    const afterStop = Buffer.concat(
-      ['parasol.db', 'parasol.db-wal']
-        .map((f) => join(dir, f))
-        .filter(existsSync)
-        .map((f) => readFileSync(f)),
-    );
-    assert.ok(afterStop.includes(Buffer.from(visible)));
-    assert.ok(!afterStop.includes(Buffer.from(secret)), 'SecureString plaintext found on disk after shutdown');
+    assert.ok(filesContaining(dir, visible).length > 0);
+    assert.deepEqual(filesContaining(dir, secret), [], 'SecureString plaintext found on disk after shutdown');
     serve = await startServe(['--data', dir]);
     ssm = new SSMClient(TEST_CLIENT_CONFIG(serve.url));
     try {
