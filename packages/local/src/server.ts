@@ -95,7 +95,12 @@ export function createRequestListener(opts: DispatcherOptions) {
       throw new AwsError('UnknownOperationException', `Unknown or missing X-Amz-Target: ${target ?? '(none)'}`, 400);
     }
     if (caller.service !== module.signingName) {
-      throw new AwsError('InvalidSignatureException', `Credential should be scoped to correct service: '${module.signingName}'. `, 400, 'message');
+      throw new AwsError(
+        'InvalidSignatureException',
+        `Credential should be scoped to correct service: '${module.signingName}'. `,
+        400,
+        'message',
+      );
     }
     const op = (target as string).slice(dot + 1);
     // Own names only: `constructor`, `toString` or `__proto__` are not operations.
