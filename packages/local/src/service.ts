@@ -62,13 +62,13 @@ export interface LocalService {
 export const DEFAULT_CREDENTIALS: Credential[] = [{ accessKeyId: 'test', secretAccessKey: 'test' }];
 
 /**
- * Node's defaults are no timeout for idle keep-alive beyond 5 s, 300 s to send a
- * request and no connection cap. These bound what a slow or hostile client can
- * hold: headers within 10 s, the whole request (≤ 1 MiB) within 30 s, idle
- * keep-alive 65 s (above the 60 s idle time of common client pools, so the client
- * closes first), at most 1,024 open connections (further ones are closed at once).
+ * Explicit instead of Node's defaults (60 s for headers, 300 s for a request, no
+ * connection cap), to bound what a slow or hostile client can hold: headers within
+ * 10 s, the whole request (≤ 1 MiB) within 30 s, idle keep-alive 65 s (longer than
+ * clients keep idle sockets, so the client closes first), at most 1,024 open
+ * connections (further ones are closed at once). README: "Hardening rules".
  */
-export const SERVER_LIMITS = {
+const SERVER_LIMITS = {
   headersTimeout: 10_000,
   requestTimeout: 30_000,
   keepAliveTimeout: 65_000,
