@@ -1,9 +1,10 @@
 /**
  * Test support: one HTTP request with exactly the headers given (Host
  * included, which fetch would not let a test choose), answered as status and
- * parsed JSON.
+ * parsed JSON; and a client that never finishes its headers.
  */
 import { request } from 'node:http';
+import { connect } from 'node:net';
 
 export interface RawResponse {
   status: number;
@@ -43,5 +44,28 @@ export function rawRequest(
     );
     req.on('error', reject);
     req.end(options.body);
+  });
+}
+
+/**
+ * Opens a connection and sends a request whose headers never end; resolves with
+ * what the server wrote before closing it and after how long. Rejects when the
+ * connection is still open after `giveUpMs` (no headers timeout).
+ */
+export function unfinishedHeaders(baseUrl: string, giveUpMs: number): Promise<{ answer: string; elapsedMs: number }> {
+  const u = new URL(baseUrl);
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(u.port), u.hostname, () => socket.write('GET / HTTP/1.1\r\nHost: localhost\r\nX-Slow: '));
+    let answer = '';
+    socket.on('data', (c: Buffer) => {
+      answer += c.toString();
+    });
+    socket.on('close', () => resolve({ answer, elapsedMs: Date.now() - started }));
+    socket.on('error', reject);
+    setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`still open after ${giveUpMs} ms: no headers timeout`));
+    }, giveUpMs).unref();
   });
 }

@@ -4,13 +4,12 @@
  */
 import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { CreateSecretCommand, GetSecretValueCommand, ListSecretsCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { type ServeProcess, startServe, TEST_CLIENT_CONFIG } from '../../../test-support/processes.ts';
-import { rawRequest } from '../../../test-support/raw-http.ts';
+import { rawRequest, unfinishedHeaders } from '../../../test-support/raw-http.ts';
 import { signRequest } from '../../../test-support/sigv4.ts';
 
 const running: ServeProcess[] = [];
@@ -203,24 +202,9 @@ describe('files on disk', () => {
 describe('server limits', () => {
   it('a client that never finishes its headers is answered 408 and disconnected within the 10 s headers timeout', async () => {
     const s = await serve();
-    const url = new URL(s.url);
-    const started = Date.now();
-    const answer = await new Promise<string>((resolve, reject) => {
-      const socket = connect(Number(url.port), url.hostname, () => socket.write('POST / HTTP/1.1\r\nHost: localhost\r\nX-Slow: '));
-      let data = '';
-      socket.on('data', (c) => {
-        data += c.toString();
-      });
-      socket.on('close', () => resolve(data));
-      socket.on('error', reject);
-      setTimeout(() => {
-        socket.destroy();
-        reject(new Error('still open after 25 s: no headers timeout'));
-      }, 25_000).unref();
-    });
-    const elapsed = Date.now() - started;
+    const { answer, elapsedMs } = await unfinishedHeaders(s.url, 25_000);
     assert.match(answer, /^HTTP\/1\.1 408 /);
-    assert.ok(elapsed >= 9_000 && elapsed < 20_000, `closed after ${elapsed} ms`);
+    assert.ok(elapsedMs >= 9_000 && elapsedMs < 20_000, `closed after ${elapsedMs} ms`);
   });
 });
 
