@@ -123,10 +123,17 @@ describe('Secrets Manager: passwords, resource policies, replication, bad input 
     await sm.send(new TagResourceCommand({ SecretId: name, Tags: [{ Key: 'k', Value: 'v' }] }));
     assert.equal((await eu.send(new GetSecretValueCommand({ SecretId: name }))).SecretString, 'two');
     assert.deepEqual((await eu.send(new DescribeSecretCommand({ SecretId: name }))).Tags, [{ Key: 'k', Value: 'v' }]);
-    await assert.rejects(eu.send(new PutSecretValueCommand({ SecretId: name, SecretString: 'x' })), {
-      name: 'InvalidRequestException',
+    // AWS's code and words for a replica (gruntwork-io/cloud-nuke#435, lgallard/terraform-aws-secrets-manager#188).
+    const onReplica = {
+      name: 'InvalidParameterException',
       message: "Operation not permitted on a replica secret. Call must be made in primary secret's region.",
-    });
+    };
+    await assert.rejects(eu.send(new PutSecretValueCommand({ SecretId: name, SecretString: 'x' })), onReplica);
+    await assert.rejects(eu.send(new DeleteSecretCommand({ SecretId: name })), onReplica);
+    await assert.rejects(
+      eu.send(new PutResourcePolicyCommand({ SecretId: name, ResourcePolicy: policy({ AWS: 'arn:aws:iam::123456789012:root' }) })),
+      onReplica,
+    );
     const more = await sm.send(
       new ReplicateSecretToRegionsCommand({ SecretId: name, AddReplicaRegions: [{ Region: 'ap-south-1', KmsKeyId: 'alias/mine' }] }),
     );
@@ -140,7 +147,13 @@ describe('Secrets Manager: passwords, resource policies, replication, bad input 
       ['ap-south-1', 'eu-west-1'],
     );
     assert.equal((await eu.send(new DescribeSecretCommand({ SecretId: name }))).PrimaryRegion, 'us-east-1');
-    await assert.rejects(sm.send(new DeleteSecretCommand({ SecretId: name })), { name: 'InvalidRequestException' });
+    // Listed in the order the replicas were added, not sorted (cloud-nuke#435, rebuy-de/aws-nuke#1127).
+    for (const force of [false, true]) {
+      await assert.rejects(sm.send(new DeleteSecretCommand({ SecretId: name, ForceDeleteWithoutRecovery: force || undefined })), {
+        name: 'InvalidParameterException',
+        message: `You can't delete secret ${ARN} that still has replica regions [eu-west-1, ap-south-1].`,
+      });
+    }
     const removed = await sm.send(new RemoveRegionsFromReplicationCommand({ SecretId: name, RemoveReplicaRegions: ['ap-south-1'] }));
     assert.deepEqual(
       removed.ReplicationStatus!.map((r) => r.Region),

@@ -49,8 +49,13 @@ export const valueRequired = () => new AwsError('InvalidRequestException', 'You 
 export const bothValues = () =>
   new AwsError('InvalidParameterException', "You can't specify both SecretString and SecretBinary in the same request.");
 
+/** AWS's words and code (docs/aws-behaviour.md, "Replicas"). */
 export const replicaNotPermitted = () =>
-  new AwsError('InvalidRequestException', "Operation not permitted on a replica secret. Call must be made in primary secret's region.");
+  new AwsError('InvalidParameterException', "Operation not permitted on a replica secret. Call must be made in primary secret's region.");
+
+/** DeleteSecret on a primary that still has replicas; regions in the order they were added (docs/aws-behaviour.md). */
+export const stillHasReplicas = (arn: string, regions: string[]) =>
+  new AwsError('InvalidParameterException', `You can't delete secret ${arn} that still has replica regions [${regions.join(', ')}].`);
 
 export const invalidParameter = (message: string) => new AwsError('InvalidParameterException', message);
 export const invalidRequest = (message: string) => new AwsError('InvalidRequestException', message);

@@ -16,6 +16,7 @@ import {
   noValueForVersion,
   replicaNotPermitted,
   secretExists,
+  stillHasReplicas,
   tokenInUse,
   valueRequired,
 } from './errors.js';
@@ -358,11 +359,12 @@ export const secretOperations = {
       return { ARN: arn, Name: input.SecretId, DeletionDate: epochSeconds(ctx.now) };
     }
     if (secret.replica_of !== null) throw replicaNotPermitted();
-    if (secret.primary_region !== null && secret.replica_of === null && hasReplicas(ctx, secret)) {
-      throw invalidRequest(
-        `You can't delete secret ${secret.name} because it is replicated to other Regions. Remove the replicas with RemoveRegionsFromReplication first.`,
+    const replicas = replicasOf(ctx.db, secret.arn);
+    if (replicas.length > 0)
+      throw stillHasReplicas(
+        secret.arn,
+        replicas.sort((a, b) => a.id - b.id).map((r) => r.region),
       );
-    }
     if (force) {
       deleteSecret(ctx.db, secret.id);
       return { ARN: secret.arn, Name: secret.name, DeletionDate: epochSeconds(ctx.now) };
@@ -409,5 +411,3 @@ export const secretOperations = {
     return {};
   },
 };
-
-const hasReplicas = (ctx: RequestContext, secret: SecretRow) => replicasOf(ctx.db, secret.arn).length > 0;
