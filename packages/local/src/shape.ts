@@ -11,7 +11,7 @@ import { AwsError, constraintMessage } from './errors.js';
  * Sensitive members (secret values) are never echoed in a message.
  */
 export type Shape =
-  | { type: 'string'; min?: number; max?: number; pattern?: RegExp; enum?: readonly string[]; sensitive?: boolean }
+  | StringShape
   | { type: 'integer'; min?: number; max?: number }
   | { type: 'boolean' }
   | { type: 'blob'; min?: number; max?: number; sensitive?: boolean }
@@ -20,13 +20,38 @@ export type Shape =
   | { type: 'map'; key: Shape; value: Shape; min?: number; max?: number }
   | StructureShape;
 
+export interface StringShape {
+  type: 'string';
+  min?: number;
+  max?: number;
+  /** The model's pattern, verbatim: AWS quotes it so in its messages. */
+  pattern?: string;
+  /** `pattern` compiled to match the whole value, as the service's (Java) validator does. */
+  regex?: RegExp;
+  enum?: readonly string[];
+  sensitive?: boolean;
+}
+
 export interface StructureShape {
   type: 'structure';
   members: Record<string, Shape>;
   required?: readonly string[];
 }
 
-export const str = (opts: Omit<Extract<Shape, { type: 'string' }>, 'type'> = {}): Shape => ({ type: 'string', ...opts });
+export const str = (opts: Omit<StringShape, 'type' | 'regex'> = {}): StringShape => ({
+  type: 'string',
+  ...opts,
+  ...(opts.pattern !== undefined ? { regex: wholeMatch(opts.pattern) } : {}),
+});
+
+/**
+ * A model pattern as a JavaScript RegExp matching the whole value. Patterns
+ * with `\p{…}` classes need the `u` flag; the others must not have it, since
+ * they escape characters (`\!`, `\=`) that `u` forbids.
+ */
+function wholeMatch(pattern: string): RegExp {
+  return new RegExp(`^(?:${pattern})$`, pattern.includes('\\p{') ? 'u' : '');
+}
 export const int = (opts: { min?: number; max?: number } = {}): Shape => ({ type: 'integer', ...opts });
 export const bool: Shape = { type: 'boolean' };
 export const blob = (opts: { min?: number; max?: number; sensitive?: boolean } = {}): Shape => ({ type: 'blob', ...opts });
@@ -86,8 +111,8 @@ function walk(value: unknown, shape: Shape, path: string, failures: Failure[]): 
         failures.push({ value: shown, path, constraint: `Member must have length greater than or equal to ${shape.min}` });
       if (shape.max !== undefined && len > shape.max)
         failures.push({ value: shown, path, constraint: `Member must have length less than or equal to ${shape.max}` });
-      if (shape.pattern && !shape.pattern.test(value))
-        failures.push({ value: shown, path, constraint: `Member must satisfy regular expression pattern: ${shape.pattern.source}` });
+      if (shape.regex && !shape.regex.test(value))
+        failures.push({ value: shown, path, constraint: `Member must satisfy regular expression pattern: ${shape.pattern}` });
       if (shape.enum && !shape.enum.includes(value))
         failures.push({ value: shown, path, constraint: `Member must satisfy enum value set: [${shape.enum.join(', ')}]` });
       return value;
@@ -123,6 +148,7 @@ function walk(value: unknown, shape: Shape, path: string, failures: Failure[]): 
         failures.push({ value: listText(value), path, constraint: `Member must have length greater than or equal to ${shape.min}` });
       if (shape.max !== undefined && value.length > shape.max)
         failures.push({ value: listText(value), path, constraint: `Member must have length less than or equal to ${shape.max}` });
+      if (shape.member.type === 'string') return walkStringList(value, shape.member, path, failures);
       return value.map((item, i) => {
         if (item === null) throw serialization(`Null list member at '${path}'.`);
         return walk(item, shape.member, `${path}.${i + 1}.member`, failures);
@@ -140,6 +166,39 @@ function walk(value: unknown, shape: Shape, path: string, failures: Failure[]): 
     case 'structure':
       return walkStructure(value, shape, path, failures);
   }
+}
+
+/**
+ * A list of strings: AWS reports a bad member on the list itself, quoting the
+ * whole list and every constraint of the member shape —
+ * `Value '[a, b]' at 'labels' failed to satisfy constraint: Member must satisfy
+ * constraint: [Member must have length less than or equal to 100, Member must
+ * have length greater than or equal to 1]` (docs/aws-behaviour.md).
+ */
+function walkStringList(items: unknown[], member: StringShape, path: string, failures: Failure[]): string[] {
+  const memberFailures: Failure[] = [];
+  const out = items.map((item) => {
+    if (item === null) throw serialization(`Null list member at '${path}'.`);
+    return walk(item, member, path, memberFailures) as string;
+  });
+  if (memberFailures.length > 0) {
+    failures.push({
+      value: listText(items),
+      path,
+      constraint: `Member must satisfy constraint: [${memberConstraints(member).join(', ')}]`,
+    });
+  }
+  return out;
+}
+
+/** A string shape's constraints in AWS's order: maximum length first. */
+function memberConstraints(shape: StringShape): string[] {
+  const out: string[] = [];
+  if (shape.max !== undefined) out.push(`Member must have length less than or equal to ${shape.max}`);
+  if (shape.min !== undefined) out.push(`Member must have length greater than or equal to ${shape.min}`);
+  if (shape.pattern !== undefined) out.push(`Member must satisfy regular expression pattern: ${shape.pattern}`);
+  if (shape.enum) out.push(`Member must satisfy enum value set: [${shape.enum.join(', ')}]`);
+  return out;
 }
 
 const memberPath = (parent: string, name: string) => {

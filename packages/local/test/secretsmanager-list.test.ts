@@ -164,8 +164,11 @@ describe('ListSecrets, filters, pagination and BatchGetSecretValue (SDK v3)', ()
       bad.body.Message as string,
       /at 'filters\.1\.member\.key' failed to satisfy constraint: Member must satisfy enum value set/,
     );
+    // The member's pattern is quoted as the model writes it, on the list of values.
     await assert.rejects(sm.send(new ListSecretsCommand({ Filters: [{ Key: 'name', Values: ['bad*char'] }] })), {
       name: 'ValidationException',
+      message:
+        "1 validation error detected: Value '[bad*char]' at 'filters.1.member.values' failed to satisfy constraint: Member must satisfy constraint: [Member must have length less than or equal to 512, Member must satisfy regular expression pattern: ^\\!?[a-zA-Z0-9 :_@\\/\\+\\=\\.\\-\\!]*$]",
     });
     await assert.rejects(sm.send(new ListSecretsCommand({ Filters: [{ Key: 'name' }] })), {
       name: 'InvalidParameterException',

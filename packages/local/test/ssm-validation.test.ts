@@ -5,6 +5,7 @@ import {
   DescribeParametersCommand,
   GetParameterCommand,
   GetParametersCommand,
+  LabelParameterVersionCommand,
   PutParameterCommand,
   type PutParameterCommandInput,
   SSMClient,
@@ -194,6 +195,40 @@ describe('Parameter Store input validation (SDK v3, parasol serve)', () => {
       );
       return true;
     });
+  });
+
+  it("quotes the model's pattern verbatim, not the anchored regex it is matched with", async () => {
+    await assert.rejects(ssm.send(new DescribeParametersCommand({ ParameterFilters: [{ Key: 'Colour', Values: ['x'] }] })), (e: Error) => {
+      assert.equal(e.name, 'ValidationException');
+      assert.equal(
+        e.message,
+        "1 validation error detected: Value 'Colour' at 'parameterFilters.1.member.key' failed to satisfy constraint: Member must satisfy regular expression pattern: tag:.+|Name|Type|KeyId|Path|Label|Tier|DataType",
+      );
+      return true;
+    });
+  });
+
+  it('reports a bad member of a list of strings on the list, with every constraint of the member', async () => {
+    await put({ Name: '/lists/labels', Value: 'v', Type: 'String' });
+    const labels = ['ok', 'x'.repeat(101)];
+    await assert.rejects(ssm.send(new LabelParameterVersionCommand({ Name: '/lists/labels', Labels: labels })), (e: Error) => {
+      assert.equal(e.name, 'ValidationException');
+      assert.equal(
+        e.message,
+        `1 validation error detected: Value '[${labels.join(', ')}]' at 'labels' failed to satisfy constraint: Member must satisfy constraint: [Member must have length less than or equal to 100, Member must have length greater than or equal to 1]`,
+      );
+      return true;
+    });
+    await assert.rejects(
+      ssm.send(new DescribeParametersCommand({ ParameterFilters: [{ Key: 'Name', Values: ['/a', ''] }] })),
+      (e: Error) => {
+        assert.equal(
+          e.message,
+          "1 validation error detected: Value '[/a, ]' at 'parameterFilters.1.member.values' failed to satisfy constraint: Member must satisfy constraint: [Member must have length less than or equal to 1024, Member must have length greater than or equal to 1]",
+        );
+        return true;
+      },
+    );
   });
 
   it('refuses bad tags', async () => {

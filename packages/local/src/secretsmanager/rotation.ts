@@ -51,8 +51,8 @@ export const rotationShapes = {
       RotationRules: struct({
         // Range checked in rotation-rules.ts with AWS's InvalidParameterException text.
         AutomaticallyAfterDays: int(),
-        Duration: str({ min: 2, max: 3, pattern: /^[0-9]+h$/ }),
-        ScheduleExpression: str({ min: 1, max: 256, pattern: /^[0-9A-Za-z()#?*\-/, ]+$/ }),
+        Duration: str({ min: 2, max: 3, pattern: '[0-9]+h' }),
+        ScheduleExpression: str({ min: 1, max: 256, pattern: '[0-9A-Za-z\\(\\)#\\?\\*\\-\\/, ]+' }),
       }),
       ExternalSecretRotationMetadata: list(struct({ Key: str({ min: 1, max: 2048 }), Value: str({ min: 1, max: 2048 }) })),
       ExternalSecretRotationRoleArn: str({ min: 0, max: 2048 }),

@@ -15,15 +15,13 @@ const secretBinary = blob({ min: 1, max: 65536, sensitive: true });
 const kmsKeyId = str({ min: 0, max: 2048 });
 const description = str({ max: 2048 });
 const nextToken = str({ min: 1, max: 4096 });
-const regionCode = str({ min: 1, max: 128, pattern: /^([a-z]+-)+\d+$/ });
+const regionCode = str({ min: 1, max: 128, pattern: '^([a-z]+-)+\\d+$' });
 const tag = struct({ Key: str({ min: 1, max: 128 }), Value: str({ min: 0, max: 256 }) });
 const replicaRegion = struct({ Region: regionCode, KmsKeyId: kmsKeyId });
 
-// Spelled as in the model, since ValidationException texts quote the pattern source.
-// biome-ignore lint/complexity/useRegexLiterals: a literal would be rewritten and lose the model's spelling
-const FILTER_VALUE_PATTERN = new RegExp('^\\!?[a-zA-Z0-9 :_@\\/\\+\\=\\.\\-\\!]*$');
-// biome-ignore lint/complexity/useRegexLiterals: as above
-const ROTATION_TOKEN_PATTERN = new RegExp('^[a-zA-Z0-9\\-]+$');
+// Patterns are the model's text, verbatim: ValidationException messages quote them.
+const FILTER_VALUE_PATTERN = '^\\!?[a-zA-Z0-9 :_@\\/\\+\\=\\.\\-\\!]*$';
+const ROTATION_TOKEN_PATTERN = '^[a-zA-Z0-9\\-]+$';
 export const FILTER_KEYS = ['description', 'name', 'tag-key', 'tag-value', 'primary-region', 'owning-service', 'all'] as const;
 const filter = struct({
   Key: str({ enum: FILTER_KEYS }),

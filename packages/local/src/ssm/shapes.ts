@@ -1,9 +1,10 @@
 import { bool, int, list, type Shape, str, struct } from '../shape.js';
 
-/** Input shapes of the Parameter Store operations, from the SSM model (aws-api-facts §3.3). */
+/** Input shapes of the Parameter Store operations, from the SSM model; patterns are the model's text, verbatim. */
 const name = str({ min: 1, max: 2048 });
-const tagKey = str({ min: 1, max: 128, pattern: /^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$/u });
-const tagValue = str({ min: 0, max: 256, pattern: /^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$/u });
+const TAG_PATTERN = '^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$';
+const tagKey = str({ min: 1, max: 128, pattern: TAG_PATTERN });
+const tagValue = str({ min: 0, max: 256, pattern: TAG_PATTERN });
 const tag = struct({ Key: tagKey, Value: tagValue }, ['Key', 'Value']);
 const nextToken = str({ max: 1024 });
 export const PARAMETER_TYPES = ['String', 'StringList', 'SecureString'] as const;
@@ -22,7 +23,7 @@ export const RESOURCE_TYPES = [
 
 const parameterStringFilter: Shape = struct(
   {
-    Key: str({ min: 1, max: 132, pattern: /^(tag:.+|Name|Type|KeyId|Path|Label|Tier|DataType)$/ }),
+    Key: str({ min: 1, max: 132, pattern: 'tag:.+|Name|Type|KeyId|Path|Label|Tier|DataType' }),
     Option: str({ min: 1, max: 10 }),
     Values: list(str({ min: 1, max: 1024 }), { min: 1, max: 50 }),
   },
@@ -36,7 +37,7 @@ export const shapes = {
       Description: str({ max: 1024 }),
       Value: { type: 'string', sensitive: true },
       Type: str({ enum: PARAMETER_TYPES }),
-      KeyId: str({ min: 1, max: 256, pattern: /^([a-zA-Z0-9:/_-]+)$/ }),
+      KeyId: str({ min: 1, max: 256, pattern: '^([a-zA-Z0-9:/_-]+)$' }),
       Overwrite: bool,
       AllowedPattern: str({ max: 1024 }),
       Tags: list(tag, { max: 1000 }),
