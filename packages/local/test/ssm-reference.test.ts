@@ -71,7 +71,11 @@ describe('Parameter Store references to Secrets Manager (SDK v3, parasol serve)'
   });
 
   it('maps a missing secret or stage to ParameterNotFound', async () => {
-    await assert.rejects(get('/aws/reference/secretsmanager/none'), { name: 'ParameterNotFound' });
+    await assert.rejects(get('/aws/reference/secretsmanager/none'), {
+      name: 'ParameterNotFound',
+      message:
+        'An error occurred (ParameterNotFound) when referencing Secrets Manager: Secret /aws/reference/secretsmanager/none not found.',
+    });
     await assert.rejects(get('/aws/reference/secretsmanager/app/db:NOSUCHSTAGE'), { name: 'ParameterNotFound' });
   });
 

@@ -15,6 +15,9 @@ export function checkReferenceDecryption(withDecryption: boolean | undefined): v
   }
 }
 
+/** AWS puts this before "Secret … not found." (docs/aws-behaviour.md, "Secrets Manager references"). */
+const REFERENCE_NOT_FOUND_PREFIX = 'An error occurred (ParameterNotFound) when referencing Secrets Manager: ';
+
 const looksLikeVersionId = (s: string) => s.length >= 32 && s.length <= 64 && /^[a-zA-Z0-9-]+$/.test(s) && s.includes('-');
 
 export function readReference(secrets: SecretsReader, ctx: RequestContext, ref: ParsedReference) {
@@ -68,7 +71,7 @@ function toSsmError(e: unknown, ref: ParsedReference): unknown {
   switch (e.code) {
     case 'ResourceNotFoundException':
     case 'InvalidRequestException': // e.g. the secret is scheduled for deletion
-      return parameterNotFound(`Secret ${ref.path} not found.`);
+      return parameterNotFound(`${REFERENCE_NOT_FOUND_PREFIX}Secret ${ref.path} not found.`);
     case 'DecryptionFailure':
       return new AwsError('InvalidKeyId', e.message, 400, 'message');
     case 'InvalidParameterException':
