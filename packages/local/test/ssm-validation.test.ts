@@ -4,6 +4,7 @@ import {
   AddTagsToResourceCommand,
   DescribeParametersCommand,
   GetParameterCommand,
+  GetParameterHistoryCommand,
   GetParametersCommand,
   LabelParameterVersionCommand,
   PutParameterCommand,
@@ -129,13 +130,33 @@ describe('Parameter Store input validation (SDK v3, parasol serve)', () => {
       'The following data type is not supported: TEXT (Data type names are all lowercase.)',
     );
     await rejected(
-      { Name: '/p/ami', Value: 'not-an-ami', Type: 'String', DataType: 'aws:ec2:image' },
+      { Name: '/p/ami-list', Value: 'ami-0123456789abcdef0', Type: 'StringList', DataType: 'aws:ec2:image' },
       'ValidationException',
-      /not a valid aws:ec2:image/,
+      'The aws:ec2:image data type is only supported for String parameters.',
     );
     await put({ Name: '/p/ami', Value: 'ami-0123456789abcdef0', Type: 'String', DataType: 'aws:ec2:image' });
     const { Parameter } = await ssm.send(new GetParameterCommand({ Name: '/p/ami' }));
     assert.equal(Parameter?.DataType, 'aws:ec2:image');
+  });
+
+  it('aws:ec2:image: a value that is not an AMI id is answered 200 and not stored, as AWS validates it afterwards', async () => {
+    // A new parameter: PutParameter succeeds, yet the parameter never appears.
+    const created = await put({ Name: '/ami/new', Value: 'not-an-ami', Type: 'String', DataType: 'aws:ec2:image' });
+    assert.deepEqual([created.Version, created.Tier], [1, 'Standard']);
+    await assert.rejects(ssm.send(new GetParameterCommand({ Name: '/ami/new' })), { name: 'ParameterNotFound' });
+    // An update: the previous version stays current and history does not show the refused one.
+    await put({ Name: '/ami/kept', Value: 'ami-0123abcd', Type: 'String', DataType: 'aws:ec2:image' });
+    const refused = await put({ Name: '/ami/kept', Value: 'ami-XYZ', Type: 'String', Overwrite: true });
+    assert.equal(refused.Version, 2);
+    const kept = (await ssm.send(new GetParameterCommand({ Name: '/ami/kept' }))).Parameter;
+    assert.deepEqual([kept?.Version, kept?.Value], [1, 'ami-0123abcd']);
+    const history = await ssm.send(new GetParameterHistoryCommand({ Name: '/ami/kept' }));
+    assert.deepEqual(
+      history.Parameters?.map((p) => p.Value),
+      ['ami-0123abcd'],
+    );
+    // The next valid write takes the version number the refused one was answered with.
+    assert.equal((await put({ Name: '/ami/kept', Value: 'ami-0123456789abcdef0', Type: 'String', Overwrite: true })).Version, 2);
   });
 
   it('validates policies', async () => {

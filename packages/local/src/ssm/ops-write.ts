@@ -23,6 +23,7 @@ import {
   checkValueNotEmpty,
   checkValueSize,
   DEFAULT_KEY_ID,
+  isAmiId,
   resolveTier,
 } from './values.js';
 
@@ -79,7 +80,7 @@ export const putParameter: OperationHandler = (raw, ctx) => {
   const allowedPattern = input.AllowedPattern ?? existing?.allowed_pattern ?? null;
   if (allowedPattern) checkAllowedPattern(allowedPattern, value);
   const dataType = input.DataType ?? existing?.data_type ?? 'text';
-  checkDataType(dataType, type, value);
+  checkDataType(dataType, type);
 
   let policies = existing?.policies ?? null;
   let expiresAt = existing?.expires_at ?? null;
@@ -100,6 +101,12 @@ export const putParameter: OperationHandler = (raw, ctx) => {
   }
 
   const version = existing ? existing.version + 1 : 1;
+  if (dataType === 'aws:ec2:image' && !isAmiId(value)) {
+    // AWS answers 200 and validates the image afterwards; a value that fails is never stored
+    // (PutParameter API reference, DataType). The caller sees the old version, or no parameter.
+    ctx.log.warn('aws:ec2:image value is not an AMI id; parameter not stored', { name, version });
+    return { Version: version, Tier: tier };
+  }
   const row: NewVersion = {
     type,
     value: type === 'SecureString' ? null : value,

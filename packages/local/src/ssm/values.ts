@@ -74,21 +74,25 @@ export function checkKeyId(keyId: string): void {
   if (/^alias\/aws\//.test(keyId) && keyId !== DEFAULT_KEY_ID) throw invalidKeyId(keyId);
 }
 
-export function checkDataType(dataType: string, type: ParameterType, value: string): void {
+export function checkDataType(dataType: string, type: ParameterType): void {
   if (!(DATA_TYPES as readonly string[]).includes(dataType)) {
     throw ssmValidation(`The following data type is not supported: ${dataType} (Data type names are all lowercase.)`);
   }
-  if (dataType === 'aws:ec2:image') {
-    if (type !== 'String') throw ssmValidation('The aws:ec2:image data type is only supported for String parameters.');
-    if (!/^ami-([0-9a-f]{8}|[0-9a-f]{17})$/.test(value)) {
-      throw ssmValidation(
-        `Parameter value, ${value}, is not a valid aws:ec2:image value: an AMI ID has the form ami-<8 or 17 lowercase hex digits>.`,
-      );
-    }
+  if (dataType === 'aws:ec2:image' && type !== 'String') {
+    throw ssmValidation('The aws:ec2:image data type is only supported for String parameters.');
   }
   if (dataType === 'aws:ssm:integration' && type !== 'SecureString') {
     throw ssmValidation('The aws:ssm:integration data type is only supported for SecureString parameters.');
   }
+}
+
+/**
+ * Whether an `aws:ec2:image` value has the form of an AMI id (`ami-` and 8 or
+ * 17 lowercase hex digits). AWS checks this after answering PutParameter, and
+ * also that the image exists — which cannot be known here, so only the form is checked.
+ */
+export function isAmiId(value: string): boolean {
+  return /^ami-([0-9a-f]{8}|[0-9a-f]{17})$/.test(value);
 }
 
 /** Compiles an AllowedPattern (a regular expression the whole value must match). */
