@@ -32,7 +32,8 @@ export const validation = (message: string) => new AwsError('ValidationException
  * `1 validation error detected: Value '11' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 10`.
  */
 export function constraintMessage(failures: Array<{ value: string; path: string; constraint: string }>): string {
-  const parts = failures.map((f) => `Value ${f.value} at '${f.path}' failed to satisfy constraint: ${f.constraint}`);
+  // A sensitive member's value is left out: AWS writes `Value at 'value' …` then.
+  const parts = failures.map((f) => `Value ${f.value ? `${f.value} ` : ''}at '${f.path}' failed to satisfy constraint: ${f.constraint}`);
   const n = failures.length;
   return `${n} validation error${n === 1 ? '' : 's'} detected: ${parts.join('; ')}`;
 }

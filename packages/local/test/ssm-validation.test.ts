@@ -65,7 +65,17 @@ describe('Parameter Store input validation (SDK v3, parasol serve)', () => {
     assert.equal((await put({ Name: '/big/it1', Value: 'small', Type: 'String', Tier: 'Intelligent-Tiering' })).Tier, 'Standard');
     assert.equal((await put({ Name: '/big/it2', Value: 'x'.repeat(5000), Type: 'String', Tier: 'Intelligent-Tiering' })).Tier, 'Advanced');
     await rejected({ Name: '/big/adv', Value: 'y', Tier: 'Standard', Overwrite: true }, 'ValidationException', /can't downgrade/);
-    await rejected({ Name: '/big/empty', Value: '', Type: 'String' }, 'ValidationException', /at 'value' failed to satisfy constraint/);
+    // A sensitive member's value is never quoted: `Value at 'value'`, as AWS writes it.
+    await rejected(
+      { Name: '/big/empty', Value: '', Type: 'String' },
+      'ValidationException',
+      "1 validation error detected: Value at 'value' failed to satisfy constraint: Member must have length greater than or equal to 1",
+    );
+    await rejected(
+      { Name: '/big/huge', Value: 'x'.repeat(32769), Type: 'String', Tier: 'Advanced' },
+      'ValidationException',
+      "1 validation error detected: Value at 'value' failed to satisfy constraint: Member must have length less than or equal to 32768",
+    );
     await rejected({ Name: '/big/nested', Value: 'a{{ssm:/x}}b', Type: 'String' }, 'ValidationException', /can't nest another parameter/);
   });
 

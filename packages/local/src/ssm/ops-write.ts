@@ -20,7 +20,6 @@ import {
   checkDataType,
   checkKeyId,
   checkNoNestedReference,
-  checkValueNotEmpty,
   checkValueSize,
   DEFAULT_KEY_ID,
   isAmiId,
@@ -56,7 +55,6 @@ export const putParameter: OperationHandler = (raw, ctx) => {
   const name = validateNewName(input.Name, ctx.region, ctx.accountId);
   const key = canonicalKey(name);
   const value = input.Value;
-  checkValueNotEmpty(value);
   checkNoNestedReference(value);
   if (input.Tags && input.Overwrite) {
     throw ssmValidation(

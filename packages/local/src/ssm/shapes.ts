@@ -35,7 +35,8 @@ export const shapes = {
     {
       Name: name,
       Description: str({ max: 1024 }),
-      Value: { type: 'string', sensitive: true },
+      // The model gives no bounds; AWS enforces 1–32768 before the tier limits (docs/aws-behaviour.md).
+      Value: str({ min: 1, max: 32768, sensitive: true }),
       Type: str({ enum: PARAMETER_TYPES }),
       KeyId: str({ min: 1, max: 256, pattern: '^([a-zA-Z0-9:/_-]+)$' }),
       Overwrite: bool,

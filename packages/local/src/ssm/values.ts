@@ -7,14 +7,6 @@ export const ADVANCED_MAX_VALUE = 8192;
 export const DEFAULT_KEY_ID = 'alias/aws/ssm';
 export const DATA_TYPES = ['text', 'aws:ec2:image', 'aws:ssm:integration'] as const;
 
-export function checkValueNotEmpty(value: string): void {
-  if (value.length === 0) {
-    throw ssmValidation(
-      "1 validation error detected: Value '' at 'value' failed to satisfy constraint: Member must have length greater than or equal to 1.",
-    );
-  }
-}
-
 /** Checks the value fits the tier; the texts are AWS's (aws-api-facts §3.1). */
 export function checkValueSize(value: string, tier: Tier): void {
   const size = Buffer.byteLength(value);
