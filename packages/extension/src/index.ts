@@ -14,6 +14,9 @@ export { Metrics } from './metrics.js';
 export { parseRoute, type Route } from './parse.js';
 export { runFromEnvironment } from './run.js';
 export { createTokenMatcher, resolveToken, TOKEN_HEADER } from './token.js';
+// The upstream client, credentials and version are not part of the extension's purpose: they are
+// exported only because `parasol dev` (packages/cli) borrows them to seed the local service over the
+// same signed AWS JSON path. Nothing else should depend on them.
 export { AwsJsonClient, type ClientOptions } from './upstream/client.js';
 export { createCredentialSource } from './upstream/credentials.js';
 export { packageVersion } from './upstream/index.js';
