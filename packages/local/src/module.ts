@@ -2,6 +2,7 @@ import type { Clock } from './clock.js';
 import type { Vault } from './crypto.js';
 import type { Db } from './db.js';
 import type { Logger } from './logger.js';
+import { type Infer, parseInput, type StructureShape } from './shape.js';
 
 /** Everything an operation may use; built once per request by the server. */
 export interface RequestContext {
@@ -24,6 +25,25 @@ export interface RequestContext {
 export type OperationHandler = (input: Record<string, unknown>, ctx: RequestContext) => unknown;
 /** An operation that must await something (e.g. invoking a rotation function); it manages its own transactions. */
 export type AsyncOperationHandler = (input: Record<string, unknown>, ctx: RequestContext) => Promise<unknown>;
+
+/**
+ * Declares an operation once: its input shape, and a handler typed by what that
+ * shape parses to (no input type written beside it, no cast at the call site).
+ */
+export function operation<S extends StructureShape<any, any>>(
+  shape: S,
+  run: (input: Infer<S>, ctx: RequestContext) => unknown,
+): OperationHandler {
+  return (raw, ctx) => run(parseInput(raw, shape), ctx);
+}
+
+/** `operation` for a handler that must await (it manages its own transactions). */
+export function asyncOperation<S extends StructureShape<any, any>>(
+  shape: S,
+  run: (input: Infer<S>, ctx: RequestContext) => Promise<unknown>,
+): AsyncOperationHandler {
+  return (raw, ctx) => run(parseInput(raw, shape), ctx);
+}
 
 /** The context a background task (sweeper, scheduler) gets: no caller, no region. */
 export interface BackgroundContext {

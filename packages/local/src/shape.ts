@@ -10,17 +10,20 @@ import { AwsError, constraintMessage } from './errors.js';
  *
  * Sensitive members (secret values) are never echoed in a message.
  */
-export type Shape =
-  | StringShape
-  | { type: 'integer'; min?: number; max?: number }
-  | { type: 'boolean' }
-  | { type: 'blob'; min?: number; max?: number; sensitive?: boolean }
-  | { type: 'timestamp' }
-  | { type: 'list'; member: Shape; min?: number; max?: number }
-  | { type: 'map'; key: Shape; value: Shape; min?: number; max?: number }
-  | StructureShape;
+export type Shape = StringShape | IntegerShape | BooleanShape | BlobShape | TimestampShape | ListShape | MapShape | StructureShape;
 
-export interface StringShape {
+/**
+ * The TypeScript type a shape's input parses to, carried by the shape itself so
+ * that an operation's input type is declared once, by its runtime shape.
+ */
+declare const parsed: unique symbol;
+interface Parses<T> {
+  readonly [parsed]?: T;
+}
+/** The type `parseInput` returns for shape `S`. */
+export type Infer<S> = S extends Parses<infer T> ? Exclude<T, undefined> : never;
+
+export interface StringShape<E extends string = string> extends Parses<E> {
   type: 'string';
   min?: number;
   max?: number;
@@ -28,17 +31,61 @@ export interface StringShape {
   pattern?: string;
   /** `pattern` compiled to match the whole value, as the service's (Java) validator does. */
   regex?: RegExp;
-  enum?: readonly string[];
+  enum?: readonly E[];
+  sensitive?: boolean;
+}
+export interface IntegerShape extends Parses<number> {
+  type: 'integer';
+  min?: number;
+  max?: number;
+}
+export interface BooleanShape extends Parses<boolean> {
+  type: 'boolean';
+}
+export interface BlobShape extends Parses<Buffer> {
+  type: 'blob';
+  min?: number;
+  max?: number;
+  sensitive?: boolean;
+}
+export interface TimestampShape extends Parses<number> {
+  type: 'timestamp';
+}
+export interface ListShape<M extends Shape = Shape> extends Parses<Infer<M>[]> {
+  type: 'list';
+  member: M;
+  min?: number;
+  max?: number;
+}
+export interface MapShape<V extends Shape = Shape> extends Parses<Record<string, Infer<V>>> {
+  type: 'map';
+  key: StringShape;
+  value: V;
+  min?: number;
+  max?: number;
+}
+
+type Members = Record<string, Shape>;
+/** Required members present, the others optional. */
+type StructureOf<M extends Members, R extends keyof M> = { [K in R]: Infer<M[K]> } & { [K in Exclude<keyof M, R>]?: Infer<M[K]> };
+type Flatten<T> = { [K in keyof T]: T[K] };
+
+export interface StructureShape<M extends Members = Members, R extends keyof M = keyof M> extends Parses<Flatten<StructureOf<M, R>>> {
+  type: 'structure';
+  members: M;
+  required?: readonly R[];
+}
+
+/** Constraints of a string member, as the model states them. */
+export interface StringOptions<E extends string> {
+  min?: number;
+  max?: number;
+  pattern?: string;
+  enum?: readonly E[];
   sensitive?: boolean;
 }
 
-export interface StructureShape {
-  type: 'structure';
-  members: Record<string, Shape>;
-  required?: readonly string[];
-}
-
-export const str = (opts: Omit<StringShape, 'type' | 'regex'> = {}): StringShape => ({
+export const str = <const E extends string = string>(opts: StringOptions<E> = {}): StringShape<E> => ({
   type: 'string',
   ...opts,
   ...(opts.pattern !== undefined ? { regex: wholeMatch(opts.pattern) } : {}),
@@ -52,11 +99,19 @@ export const str = (opts: Omit<StringShape, 'type' | 'regex'> = {}): StringShape
 function wholeMatch(pattern: string): RegExp {
   return new RegExp(`^(?:${pattern})$`, pattern.includes('\\p{') ? 'u' : '');
 }
-export const int = (opts: { min?: number; max?: number } = {}): Shape => ({ type: 'integer', ...opts });
-export const bool: Shape = { type: 'boolean' };
-export const blob = (opts: { min?: number; max?: number; sensitive?: boolean } = {}): Shape => ({ type: 'blob', ...opts });
-export const list = (member: Shape, opts: { min?: number; max?: number } = {}): Shape => ({ type: 'list', member, ...opts });
-export const struct = (members: Record<string, Shape>, required: readonly string[] = []): StructureShape => ({
+export const int = (opts: { min?: number; max?: number } = {}): IntegerShape => ({ type: 'integer', ...opts });
+export const bool: BooleanShape = { type: 'boolean' };
+export const blob = (opts: { min?: number; max?: number; sensitive?: boolean } = {}): BlobShape => ({ type: 'blob', ...opts });
+export const list = <M extends Shape>(member: M, opts: { min?: number; max?: number } = {}): ListShape<M> => ({
+  type: 'list',
+  member,
+  ...opts,
+});
+/** A structure; the members named in `required` parse to non-optional properties. */
+export const struct = <M extends Members, const R extends keyof M & string = never>(
+  members: M,
+  required: readonly R[] = [],
+): StructureShape<M, R> => ({
   type: 'structure',
   members,
   required,
@@ -68,21 +123,21 @@ interface Failure {
   constraint: string;
 }
 
-/** Validates `input` against `shape`; returns it with blobs decoded to Buffers. */
-export function parseInput<T = Record<string, unknown>>(
-  input: unknown,
-  shape: StructureShape,
-  messageKey: 'Message' | 'message' = 'Message',
-): T {
+/**
+ * Validates `input` against `shape`; returns it with blobs decoded to Buffers.
+ * The one place the parsed value meets its static type: the walk below checks
+ * every member against the same shape the type is inferred from.
+ */
+export function parseInput<S extends StructureShape<Members, string>>(input: unknown, shape: S): Infer<S> {
   const failures: Failure[] = [];
   const out = walkStructure(input, shape, '', failures);
-  if (failures.length > 0) throw new AwsError('ValidationException', constraintMessage(failures), 400, messageKey);
-  return out as T;
+  if (failures.length > 0) throw new AwsError('ValidationException', constraintMessage(failures));
+  return out as Infer<S>;
 }
 
 const serialization = (message: string) => new AwsError('SerializationException', message, 400);
 
-function walkStructure(input: unknown, shape: StructureShape, path: string, failures: Failure[]): Record<string, unknown> {
+function walkStructure(input: unknown, shape: StructureShape<Members, string>, path: string, failures: Failure[]): Record<string, unknown> {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
     throw serialization(`Start of structure or map found where not expected${path ? ` at '${path}'` : ''}.`);
   }

@@ -1,5 +1,5 @@
 import type { FunctionInvoker } from '../functions/invoke.js';
-import type { AsyncOperationHandler, BackgroundContext, OperationHandler, RequestContext, ServiceModule } from '../module.js';
+import type { BackgroundContext, OperationHandler, RequestContext, ServiceModule } from '../module.js';
 import { listOperations } from './list.js';
 import { getSecretValue, secretOperations } from './operations.js';
 import { passwordOperations } from './password.js';
@@ -51,7 +51,7 @@ export function createSecretsManager(options: { functions?: FunctionInvoker } = 
     internalErrorCode: 'InternalServiceError',
     operations,
     // RotateSecret awaits the rotation function, so it manages its own transactions.
-    asyncOperations: rotationOperations({ invoker: options.functions }) as Record<string, AsyncOperationHandler>,
+    asyncOperations: rotationOperations({ invoker: options.functions }),
     init: initSchema,
     reset: resetStore,
     async sweep(ctx: BackgroundContext) {

@@ -1,12 +1,11 @@
 import { AwsError } from '../errors.js';
-import type { RequestContext } from '../module.js';
-import { parseInput } from '../shape.js';
+import { operation } from '../module.js';
 import { invalidParameter } from './errors.js';
 import { checkFilters, matchesFilters } from './filters.js';
 import { getSecretValue } from './operations.js';
 import { page } from './pagination.js';
 import { secretMetadata } from './render.js';
-import { type FilterInput, shapes } from './schema.js';
+import { shapes } from './schema.js';
 import { listSecretsInRegion, type SecretRow } from './store.js';
 
 /** ListSecrets and BatchGetSecretValue: the operations that walk a region's secrets. */
@@ -25,15 +24,7 @@ function compare(a: number | string, b: number | string): number {
 }
 
 export const listOperations = {
-  ListSecrets(raw: Record<string, unknown>, ctx: RequestContext) {
-    const input = parseInput<{
-      IncludePlannedDeletion?: boolean;
-      MaxResults?: number;
-      NextToken?: string;
-      Filters?: FilterInput[];
-      SortOrder?: 'asc' | 'desc';
-      SortBy?: SortBy;
-    }>(raw, shapes.ListSecrets);
+  ListSecrets: operation(shapes.ListSecrets, (input, ctx) => {
     const filters = checkFilters(input.Filters);
     const key = sortKey[input.SortBy ?? 'created-date'];
     const direction = input.SortOrder === 'desc' ? -1 : 1;
@@ -47,13 +38,9 @@ export const listOperations = {
     const out: Record<string, unknown> = { SecretList: items.map((s) => secretMetadata(ctx.db, s, 'SecretVersionsToStages')) };
     if (nextToken) out.NextToken = nextToken;
     return out;
-  },
+  }),
 
-  BatchGetSecretValue(raw: Record<string, unknown>, ctx: RequestContext) {
-    const input = parseInput<{ SecretIdList?: string[]; Filters?: FilterInput[]; MaxResults?: number; NextToken?: string }>(
-      raw,
-      shapes.BatchGetSecretValue,
-    );
+  BatchGetSecretValue: operation(shapes.BatchGetSecretValue, (input, ctx) => {
     if ((input.SecretIdList === undefined) === (input.Filters === undefined)) {
       throw invalidParameter("Either 'SecretIdList' or 'Filters' must be provided, but not both.");
     }
@@ -85,5 +72,5 @@ export const listOperations = {
     if (nextToken) out.NextToken = nextToken;
     out.Errors = errors;
     return out;
-  },
+  }),
 };

@@ -1,8 +1,8 @@
 import { epochSeconds } from '../clock.js';
 import { DecryptionError } from '../crypto.js';
 import { AwsError, constraintMessage } from '../errors.js';
-import type { RequestContext } from '../module.js';
-import { parseInput } from '../shape.js';
+import { operation, type RequestContext } from '../module.js';
+import type { Infer } from '../shape.js';
 import {
   alreadyMarkedDeleted,
   bothValues,
@@ -24,7 +24,7 @@ import { assertValidName, dayStart, isArn, secretArn } from './names.js';
 import { page } from './pagination.js';
 import { describeSecret } from './render.js';
 import { replicateTo, syncReplicas } from './replication.js';
-import { type ReplicaRegionInput, shapes, type Tag } from './schema.js';
+import { shapes, type Tag } from './schema.js';
 import {
   deleteSecret,
   findSecret,
@@ -63,13 +63,10 @@ import {
  * thrown error leaves nothing written.
  */
 
-type Input = Record<string, unknown>;
 const DAY_MS = 86_400_000;
 
-interface ValueInput {
-  SecretString?: string;
-  SecretBinary?: Buffer;
-}
+/** The value members of CreateSecret, PutSecretValue and UpdateSecret. */
+type ValueInput = Pick<Infer<typeof shapes.PutSecretValue>, 'SecretString' | 'SecretBinary'>;
 
 function valueFromInput(input: ValueInput): SecretValue | undefined {
   if (input.SecretString !== undefined && input.SecretBinary !== undefined) throw bothValues();
@@ -113,11 +110,7 @@ function decrypt(ctx: RequestContext, secret: SecretRow, version: VersionRow): S
   }
 }
 
-export interface GetSecretValueInput {
-  SecretId: string;
-  VersionId?: string;
-  VersionStage?: string;
-}
+export type GetSecretValueInput = Infer<typeof shapes.GetSecretValue>;
 
 /**
  * GetSecretValue: the hot path. Three indexed reads and one decryption;
@@ -159,19 +152,7 @@ export function getSecretValue(ctx: RequestContext, input: GetSecretValueInput) 
 }
 
 export const secretOperations = {
-  CreateSecret(raw: Input, ctx: RequestContext) {
-    const input = parseInput<
-      ValueInput & {
-        Name: string;
-        ClientRequestToken?: string;
-        Description?: string;
-        KmsKeyId?: string;
-        Tags?: Tag[];
-        AddReplicaRegions?: ReplicaRegionInput[];
-        ForceOverwriteReplicaSecret?: boolean;
-        Type?: string;
-      }
-    >(raw, shapes.CreateSecret);
+  CreateSecret: operation(shapes.CreateSecret, (input, ctx) => {
     assertValidName(input.Name);
     const token = input.ClientRequestToken;
     if (token === undefined) throw missingToken();
@@ -222,22 +203,15 @@ export const secretOperations = {
       out.ReplicationStatus = replicateTo(ctx, secret, input.AddReplicaRegions, input.ForceOverwriteReplicaSecret === true);
     }
     return out;
-  },
+  }),
 
-  GetSecretValue(raw: Input, ctx: RequestContext) {
-    return getSecretValue(ctx, parseInput<GetSecretValueInput>(raw, shapes.GetSecretValue));
-  },
+  GetSecretValue: operation(shapes.GetSecretValue, (input, ctx) => getSecretValue(ctx, input)),
 
-  DescribeSecret(raw: Input, ctx: RequestContext) {
-    const input = parseInput<{ SecretId: string }>(raw, shapes.DescribeSecret);
+  DescribeSecret: operation(shapes.DescribeSecret, (input, ctx) => {
     return describeSecret(ctx.db, requireSecret(ctx.db, ctx.region, input.SecretId));
-  },
+  }),
 
-  PutSecretValue(raw: Input, ctx: RequestContext) {
-    const input = parseInput<ValueInput & { SecretId: string; ClientRequestToken?: string; VersionStages?: string[] }>(
-      raw,
-      shapes.PutSecretValue,
-    );
+  PutSecretValue: operation(shapes.PutSecretValue, (input, ctx) => {
     const token = input.ClientRequestToken;
     if (token === undefined) throw missingToken();
     const value = valueFromInput(input);
@@ -259,12 +233,9 @@ export const secretOperations = {
     secret = updateSecret(ctx.db, secret, { last_changed_ms: ctx.now, last_value_changed_ms: ctx.now });
     syncReplicas(ctx, secret);
     return { ARN: secret.arn, Name: secret.name, VersionId: token, VersionStages: stages };
-  },
+  }),
 
-  UpdateSecret(raw: Input, ctx: RequestContext) {
-    const input = parseInput<
-      ValueInput & { SecretId: string; ClientRequestToken?: string; Description?: string; KmsKeyId?: string; Type?: string }
-    >(raw, shapes.UpdateSecret);
+  UpdateSecret: operation(shapes.UpdateSecret, (input, ctx) => {
     const token = input.ClientRequestToken;
     if (token === undefined) throw missingToken();
     const value = valueFromInput(input);
@@ -294,13 +265,9 @@ export const secretOperations = {
     }
     syncReplicas(ctx, secret);
     return out;
-  },
+  }),
 
-  UpdateSecretVersionStage(raw: Input, ctx: RequestContext) {
-    const input = parseInput<{ SecretId: string; VersionStage: string; RemoveFromVersionId?: string; MoveToVersionId?: string }>(
-      raw,
-      shapes.UpdateSecretVersionStage,
-    );
+  UpdateSecretVersionStage: operation(shapes.UpdateSecretVersionStage, (input, ctx) => {
     let secret = requireWritable(ctx, input.SecretId);
     moveStage(ctx, secret, {
       label: input.VersionStage,
@@ -310,13 +277,9 @@ export const secretOperations = {
     secret = updateSecret(ctx.db, secret, { last_changed_ms: ctx.now });
     syncReplicas(ctx, secret);
     return { ARN: secret.arn, Name: secret.name };
-  },
+  }),
 
-  ListSecretVersionIds(raw: Input, ctx: RequestContext) {
-    const input = parseInput<{ SecretId: string; MaxResults?: number; NextToken?: string; IncludeDeprecated?: boolean }>(
-      raw,
-      shapes.ListSecretVersionIds,
-    );
+  ListSecretVersionIds: operation(shapes.ListSecretVersionIds, (input, ctx) => {
     const secret = requireLive(ctx, input.SecretId);
     const stages = labelsBySecret(ctx.db, secret.id);
     const versions = listVersions(ctx.db, secret.id).filter((v) => input.IncludeDeprecated === true || stages.has(v.version_id));
@@ -336,13 +299,9 @@ export const secretOperations = {
     out.ARN = secret.arn;
     out.Name = secret.name;
     return out;
-  },
+  }),
 
-  DeleteSecret(raw: Input, ctx: RequestContext) {
-    const input = parseInput<{ SecretId: string; RecoveryWindowInDays?: number; ForceDeleteWithoutRecovery?: boolean }>(
-      raw,
-      shapes.DeleteSecret,
-    );
+  DeleteSecret: operation(shapes.DeleteSecret, (input, ctx) => {
     const force = input.ForceDeleteWithoutRecovery === true;
     const window = input.RecoveryWindowInDays;
     if (force && window !== undefined) {
@@ -373,18 +332,16 @@ export const secretOperations = {
     const due = ctx.now + (window ?? 30) * DAY_MS;
     updateSecret(ctx.db, secret, { deleted_ms: ctx.now, deletion_due_ms: due });
     return { ARN: secret.arn, Name: secret.name, DeletionDate: epochSeconds(due) };
-  },
+  }),
 
-  RestoreSecret(raw: Input, ctx: RequestContext) {
-    const input = parseInput<{ SecretId: string }>(raw, shapes.RestoreSecret);
+  RestoreSecret: operation(shapes.RestoreSecret, (input, ctx) => {
     const secret = requireSecret(ctx.db, ctx.region, input.SecretId);
     if (secret.replica_of !== null) throw replicaNotPermitted();
     if (secret.deleted_ms !== null) updateSecret(ctx.db, secret, { deleted_ms: null, deletion_due_ms: null, last_changed_ms: ctx.now });
     return { ARN: secret.arn, Name: secret.name };
-  },
+  }),
 
-  TagResource(raw: Input, ctx: RequestContext) {
-    const input = parseInput<{ SecretId: string; Tags: Tag[] }>(raw, shapes.TagResource);
+  TagResource: operation(shapes.TagResource, (input, ctx) => {
     const tags = checkTags(input.Tags) ?? [];
     const secret = requireWritable(ctx, input.SecretId);
     const merged = new Map<string, string>(
@@ -398,10 +355,9 @@ export const secretOperations = {
     });
     syncReplicas(ctx, updated);
     return {};
-  },
+  }),
 
-  UntagResource(raw: Input, ctx: RequestContext) {
-    const input = parseInput<{ SecretId: string; TagKeys: string[] }>(raw, shapes.UntagResource);
+  UntagResource: operation(shapes.UntagResource, (input, ctx) => {
     const secret = requireWritable(ctx, input.SecretId);
     const remove = new Set(input.TagKeys);
     const tags = (secret.tags ? (JSON.parse(secret.tags) as { Key: string; Value: string }[]) : []).filter((t) => !remove.has(t.Key));
@@ -409,5 +365,5 @@ export const secretOperations = {
     const updated = updateSecret(ctx.db, secret, { tags: JSON.stringify(tags), last_changed_ms: ctx.now });
     syncReplicas(ctx, updated);
     return {};
-  },
+  }),
 };

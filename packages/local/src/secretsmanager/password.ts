@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
-import type { RequestContext } from '../module.js';
-import { parseInput } from '../shape.js';
+import { operation } from '../module.js';
+import type { Infer } from '../shape.js';
 import { invalidParameter } from './errors.js';
 import { shapes } from './schema.js';
 
@@ -15,16 +15,7 @@ const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 const DIGITS = '0123456789';
 const PUNCTUATION = '!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~';
 
-export interface PasswordOptions {
-  PasswordLength?: number;
-  ExcludeCharacters?: string;
-  ExcludeNumbers?: boolean;
-  ExcludePunctuation?: boolean;
-  ExcludeUppercase?: boolean;
-  ExcludeLowercase?: boolean;
-  IncludeSpace?: boolean;
-  RequireEachIncludedType?: boolean;
-}
+export type PasswordOptions = Infer<typeof shapes.GetRandomPassword>;
 
 export function generatePassword(o: PasswordOptions): string {
   const length = o.PasswordLength ?? 32;
@@ -53,7 +44,5 @@ export function generatePassword(o: PasswordOptions): string {
 }
 
 export const passwordOperations = {
-  GetRandomPassword(raw: Record<string, unknown>, _ctx: RequestContext) {
-    return { RandomPassword: generatePassword(parseInput<PasswordOptions>(raw, shapes.GetRandomPassword)) };
-  },
+  GetRandomPassword: operation(shapes.GetRandomPassword, (input) => ({ RandomPassword: generatePassword(input) })),
 };

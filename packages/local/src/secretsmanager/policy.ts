@@ -1,6 +1,5 @@
 import { AwsError } from '../errors.js';
-import type { RequestContext } from '../module.js';
-import { parseInput } from '../shape.js';
+import { operation, type RequestContext } from '../module.js';
 import { markedForDeletion, replicaNotPermitted } from './errors.js';
 import { syncReplicas } from './replication.js';
 import { shapes } from './schema.js';
@@ -75,8 +74,7 @@ function requireWritable(ctx: RequestContext, secretId: string): SecretRow {
 }
 
 export const policyOperations = {
-  PutResourcePolicy(raw: Record<string, unknown>, ctx: RequestContext) {
-    const input = parseInput<{ SecretId: string; ResourcePolicy: string; BlockPublicPolicy?: boolean }>(raw, shapes.PutResourcePolicy);
+  PutResourcePolicy: operation(shapes.PutResourcePolicy, (input, ctx) => {
     const secret = requireWritable(ctx, input.SecretId);
     const statements = parsePolicy(input.ResourcePolicy);
     const errors = statementErrors(statements);
@@ -90,29 +88,26 @@ export const policyOperations = {
     const updated = updateSecret(ctx.db, secret, { resource_policy: input.ResourcePolicy, last_changed_ms: ctx.now });
     syncReplicas(ctx, updated);
     return { ARN: secret.arn, Name: secret.name };
-  },
+  }),
 
-  GetResourcePolicy(raw: Record<string, unknown>, ctx: RequestContext) {
-    const input = parseInput<{ SecretId: string }>(raw, shapes.GetResourcePolicy);
+  GetResourcePolicy: operation(shapes.GetResourcePolicy, (input, ctx) => {
     const secret = requireSecret(ctx.db, ctx.region, input.SecretId);
     if (secret.deleted_ms !== null) throw markedForDeletion();
     const out: Record<string, unknown> = { ARN: secret.arn, Name: secret.name };
     if (secret.resource_policy !== null) out.ResourcePolicy = secret.resource_policy;
     return out;
-  },
+  }),
 
-  DeleteResourcePolicy(raw: Record<string, unknown>, ctx: RequestContext) {
-    const input = parseInput<{ SecretId: string }>(raw, shapes.DeleteResourcePolicy);
+  DeleteResourcePolicy: operation(shapes.DeleteResourcePolicy, (input, ctx) => {
     const secret = requireWritable(ctx, input.SecretId);
     if (secret.resource_policy !== null) {
       const updated = updateSecret(ctx.db, secret, { resource_policy: null, last_changed_ms: ctx.now });
       syncReplicas(ctx, updated);
     }
     return { ARN: secret.arn, Name: secret.name };
-  },
+  }),
 
-  ValidateResourcePolicy(raw: Record<string, unknown>, ctx: RequestContext) {
-    const input = parseInput<{ SecretId?: string; ResourcePolicy: string }>(raw, shapes.ValidateResourcePolicy);
+  ValidateResourcePolicy: operation(shapes.ValidateResourcePolicy, (input, ctx) => {
     if (input.SecretId !== undefined) requireSecret(ctx.db, ctx.region, input.SecretId);
     const statements = parsePolicy(input.ResourcePolicy);
     const errors = statementErrors(statements);
@@ -120,5 +115,5 @@ export const policyOperations = {
       errors.push({ CheckName: 'PUBLIC_ACCESS_CHECK', ErrorMessage: 'The policy grants access to any principal (Principal "*").' });
     }
     return { PolicyValidationPassed: errors.length === 0, ValidationErrors: errors };
-  },
+  }),
 };

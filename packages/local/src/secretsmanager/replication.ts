@@ -1,5 +1,4 @@
-import type { RequestContext } from '../module.js';
-import { parseInput } from '../shape.js';
+import { operation, type RequestContext } from '../module.js';
 import { invalidParameter, invalidRequest, markedForDeletion, replicaNotPermitted } from './errors.js';
 import { arnInRegion } from './names.js';
 import { replicationStatus } from './render.js';
@@ -120,18 +119,13 @@ function requireWritablePrimary(ctx: RequestContext, secretId: string): SecretRo
 }
 
 export const replicationOperations = {
-  ReplicateSecretToRegions(raw: Record<string, unknown>, ctx: RequestContext) {
-    const input = parseInput<{ SecretId: string; AddReplicaRegions: ReplicaRegionInput[]; ForceOverwriteReplicaSecret?: boolean }>(
-      raw,
-      shapes.ReplicateSecretToRegions,
-    );
+  ReplicateSecretToRegions: operation(shapes.ReplicateSecretToRegions, (input, ctx) => {
     const primary = requireWritablePrimary(ctx, input.SecretId);
     const statuses = replicateTo(ctx, primary, input.AddReplicaRegions, input.ForceOverwriteReplicaSecret === true);
     return { ARN: primary.arn, ReplicationStatus: statuses };
-  },
+  }),
 
-  RemoveRegionsFromReplication(raw: Record<string, unknown>, ctx: RequestContext) {
-    const input = parseInput<{ SecretId: string; RemoveReplicaRegions: string[] }>(raw, shapes.RemoveRegionsFromReplication);
+  RemoveRegionsFromReplication: operation(shapes.RemoveRegionsFromReplication, (input, ctx) => {
     let primary = requireWritablePrimary(ctx, input.SecretId);
     const replicas = replicasOf(ctx.db, primary.arn);
     for (const region of input.RemoveReplicaRegions) {
@@ -141,10 +135,9 @@ export const replicationOperations = {
     }
     if (replicasOf(ctx.db, primary.arn).length === 0) primary = updateSecret(ctx.db, primary, { primary_region: null });
     return { ARN: primary.arn, ReplicationStatus: replicationStatus(ctx.db, primary) };
-  },
+  }),
 
-  StopReplicationToReplica(raw: Record<string, unknown>, ctx: RequestContext) {
-    const input = parseInput<{ SecretId: string }>(raw, shapes.StopReplicationToReplica);
+  StopReplicationToReplica: operation(shapes.StopReplicationToReplica, (input, ctx) => {
     const replica = requireSecret(ctx.db, ctx.region, input.SecretId);
     if (replica.replica_of === null) throw invalidRequest('StopReplicationToReplica can only be called on a replica secret.');
     const promoted = updateSecret(ctx.db, replica, { replica_of: null, primary_region: null, last_changed_ms: ctx.now });
@@ -152,5 +145,5 @@ export const replicationOperations = {
     const primary = secretByArn(ctx.db, replica.replica_of);
     if (primary && replicasOf(ctx.db, primary.arn).length === 0) updateSecret(ctx.db, primary, { primary_region: null });
     return { ARN: promoted.arn };
-  },
+  }),
 };

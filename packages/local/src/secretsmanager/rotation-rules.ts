@@ -1,4 +1,5 @@
 import { invalidParameter } from './errors.js';
+import type { RotationRulesInput } from './schema.js';
 
 /**
  * RotationRules (aws-api-facts §2.7): `AutomaticallyAfterDays` (1–1000) or a
@@ -7,12 +8,6 @@ import { invalidParameter } from './errors.js';
  * always UTC — plus an optional window `Duration` (`Nh`). This module validates
  * them and computes the next rotation time from the last value change.
  */
-
-export interface RotationRulesInput {
-  AutomaticallyAfterDays?: number;
-  Duration?: string;
-  ScheduleExpression?: string;
-}
 
 export type Schedule = { kind: 'interval'; everyMs: number } | { kind: 'cron'; cron: Cron };
 

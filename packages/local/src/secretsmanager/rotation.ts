@@ -5,10 +5,10 @@ import type { Db } from '../db.js';
 import { AwsError } from '../errors.js';
 import type { FunctionInvoker } from '../functions/invoke.js';
 import type { Logger } from '../logger.js';
-import type { RequestContext } from '../module.js';
-import { bool, int, list, parseInput, str, struct } from '../shape.js';
+import { asyncOperation, operation } from '../module.js';
 import { invalidRequest, markedForDeletion, missingToken, notFound, replicaNotPermitted, tokenInUse } from './errors.js';
-import { nextRotation, parseRotationRules, type RotationRulesInput, type Schedule } from './rotation-rules.js';
+import { nextRotation, parseRotationRules, type Schedule } from './rotation-rules.js';
+import { type RotateSecretInput, type RotationRulesInput, shapes } from './schema.js';
 import {
   deleteVersion,
   detachLabel,
@@ -41,27 +41,6 @@ import { AWSCURRENT, AWSPENDING, createVersion, openValue } from './versions.js'
 
 export const ROTATION_STEPS = ['createSecret', 'setSecret', 'testSecret', 'finishSecret'] as const;
 export type RotationStep = (typeof ROTATION_STEPS)[number];
-
-export const rotationShapes = {
-  RotateSecret: struct(
-    {
-      SecretId: str({ min: 1, max: 2048 }),
-      ClientRequestToken: str({ min: 32, max: 64 }),
-      RotationLambdaARN: str({ min: 0, max: 2048 }),
-      RotationRules: struct({
-        // Range checked in rotation-rules.ts with AWS's InvalidParameterException text.
-        AutomaticallyAfterDays: int(),
-        Duration: str({ min: 2, max: 3, pattern: '[0-9]+h' }),
-        ScheduleExpression: str({ min: 1, max: 256, pattern: '[0-9A-Za-z\\(\\)#\\?\\*\\-\\/, ]+' }),
-      }),
-      ExternalSecretRotationMetadata: list(struct({ Key: str({ min: 1, max: 2048 }), Value: str({ min: 1, max: 2048 }) })),
-      ExternalSecretRotationRoleArn: str({ min: 0, max: 2048 }),
-      RotateImmediately: bool,
-    },
-    ['SecretId'],
-  ),
-  CancelRotateSecret: struct({ SecretId: str({ min: 1, max: 2048 }) }, ['SecretId']),
-};
 
 const cannotInvoke = () =>
   new AwsError(
@@ -109,14 +88,6 @@ function requireRotatable(db: Db, region: string, secretId: string): SecretRow {
   return secret;
 }
 
-interface RotateInput {
-  SecretId: string;
-  ClientRequestToken?: string;
-  RotationLambdaARN?: string;
-  RotationRules?: RotationRulesInput;
-  RotateImmediately?: boolean;
-}
-
 interface Plan {
   secretArn: string;
   region: string;
@@ -131,8 +102,7 @@ interface Plan {
 
 export function rotationOperations(deps: Omit<RotationDeps, 'db' | 'vault' | 'clock' | 'log' | 'accountId'>) {
   return {
-    async RotateSecret(raw: Record<string, unknown>, ctx: RequestContext) {
-      const input = parseInput<RotateInput>(raw, rotationShapes.RotateSecret);
+    RotateSecret: asyncOperation(shapes.RotateSecret, async (input, ctx) => {
       const token = input.ClientRequestToken;
       if (token === undefined) throw missingToken();
       if (input.RotationRules) parseRotationRules(input.RotationRules);
@@ -141,14 +111,13 @@ export function rotationOperations(deps: Omit<RotationDeps, 'db' | 'vault' | 'cl
       if ('done' in setup) return setup.done;
       await executeRotation(full, setup.plan);
       return { ARN: setup.plan.secretArn, Name: setup.name, VersionId: token };
-    },
+    }),
   };
 }
 
 /** CancelRotateSecret: turns rotation off; rules and function stay (and are still shown). */
 export const cancelRotationOperations = {
-  CancelRotateSecret(raw: Record<string, unknown>, ctx: RequestContext) {
-    const input = parseInput<{ SecretId: string }>(raw, rotationShapes.CancelRotateSecret);
+  CancelRotateSecret: operation(shapes.CancelRotateSecret, (input, ctx) => {
     let secret = requireRotatable(ctx.db, ctx.region, input.SecretId);
     if (secret.rotation_enabled === null) {
       throw invalidRequest("Secrets Manager can't cancel rotation because rotation is not configured for this secret.");
@@ -159,14 +128,14 @@ export const cancelRotationOperations = {
     const pending = pendingRotation(ctx.db, secret);
     if (pending) out.VersionId = pending;
     return out;
-  },
+  }),
 };
 
 /** Validates and records a RotateSecret request (one transaction); nothing is written if it fails. */
 function planRotation(
   deps: RotationDeps,
   region: string,
-  input: RotateInput,
+  input: RotateSecretInput,
   token: string,
 ): { done: Record<string, unknown> } | { plan: Plan; name: string } {
   const { db } = deps;

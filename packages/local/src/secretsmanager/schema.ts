@@ -1,4 +1,4 @@
-import { blob, bool, int, list, type Shape, str, struct } from '../shape.js';
+import { blob, bool, type Infer, int, list, str, struct } from '../shape.js';
 
 /**
  * Input shapes of every Secrets Manager operation, with the model's
@@ -122,17 +122,28 @@ export const shapes = {
     'RemoveReplicaRegions',
   ]),
   StopReplicationToReplica: struct({ SecretId: secretId }, ['SecretId']),
-} satisfies Record<string, Shape>;
+  RotateSecret: struct(
+    {
+      SecretId: str({ min: 1, max: 2048 }),
+      ClientRequestToken: str({ min: 32, max: 64 }),
+      RotationLambdaARN: str({ min: 0, max: 2048 }),
+      RotationRules: struct({
+        // Range checked in rotation-rules.ts with AWS's InvalidParameterException text.
+        AutomaticallyAfterDays: int(),
+        Duration: str({ min: 2, max: 3, pattern: '[0-9]+h' }),
+        ScheduleExpression: str({ min: 1, max: 256, pattern: '[0-9A-Za-z\\(\\)#\\?\\*\\-\\/, ]+' }),
+      }),
+      ExternalSecretRotationMetadata: list(struct({ Key: str({ min: 1, max: 2048 }), Value: str({ min: 1, max: 2048 }) })),
+      ExternalSecretRotationRoleArn: str({ min: 0, max: 2048 }),
+      RotateImmediately: bool,
+    },
+    ['SecretId'],
+  ),
+  CancelRotateSecret: struct({ SecretId: str({ min: 1, max: 2048 }) }, ['SecretId']),
+};
 
-export interface Tag {
-  Key?: string;
-  Value?: string;
-}
-export interface ReplicaRegionInput {
-  Region?: string;
-  KmsKeyId?: string;
-}
-export interface FilterInput {
-  Key?: (typeof FILTER_KEYS)[number];
-  Values?: string[];
-}
+export type Tag = Infer<typeof tag>;
+export type ReplicaRegionInput = Infer<typeof replicaRegion>;
+export type FilterInput = Infer<typeof filter>;
+export type RotateSecretInput = Infer<typeof shapes.RotateSecret>;
+export type RotationRulesInput = NonNullable<RotateSecretInput['RotationRules']>;

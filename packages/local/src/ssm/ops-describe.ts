@@ -1,5 +1,4 @@
-import type { OperationHandler } from '../module.js';
-import { parseInput } from '../shape.js';
+import { operation } from '../module.js';
 import { session } from './common.js';
 import { ssmValidation } from './errors.js';
 import { compileFilters, legacyFilters } from './filters.js';
@@ -7,19 +6,10 @@ import { keyRange, scanPage } from './listing.js';
 import { isUnderPath } from './names.js';
 import { decodeToken, encodeToken, fingerprint } from './paging.js';
 import { renderMetadata } from './render.js';
-import { type ParameterStringFilter, shapes } from './shapes.js';
-
-interface DescribeInput {
-  Filters?: Array<{ Key: string; Values: string[] }>;
-  ParameterFilters?: ParameterStringFilter[];
-  MaxResults?: number;
-  NextToken?: string;
-  Shared?: boolean;
-}
+import { shapes } from './shapes.js';
 
 /** DescribeParameters: metadata (never values) of the latest versions, in name order, filtered. */
-export const describeParameters: OperationHandler = (raw, ctx) => {
-  const input = parseInput<DescribeInput>(raw, shapes.DescribeParameters);
+export const describeParameters = operation(shapes.DescribeParameters, (input, ctx) => {
   if (input.Filters && input.ParameterFilters) {
     throw ssmValidation('You can use either Filters or ParameterFilters in a single request.');
   }
@@ -50,4 +40,4 @@ export const describeParameters: OperationHandler = (raw, ctx) => {
     Parameters: items.map((p) => renderMetadata(rc, p)),
     ...(more ? { NextToken: encodeToken(request, cursor) } : {}),
   };
-};
+});

@@ -1,19 +1,13 @@
-import type { OperationHandler } from '../module.js';
-import { parseInput } from '../shape.js';
+import { operation, type RequestContext } from '../module.js';
+import type { Infer } from '../shape.js';
 import { session } from './common.js';
 import { parameterNotFound, parameterVersionLabelLimitExceeded, parameterVersionNotFound } from './errors.js';
 import { isValidLabel, MAX_LABELS_PER_VERSION } from './labels.js';
 import { canonicalKey, checkNameSyntax } from './names.js';
 import { shapes } from './shapes.js';
 
-interface LabelInput {
-  Name: string;
-  ParameterVersion?: number;
-  Labels: string[];
-}
-
-function target(raw: Record<string, unknown>, shape: (typeof shapes)['LabelParameterVersion'], ctx: Parameters<OperationHandler>[1]) {
-  const input = parseInput<LabelInput>(raw, shape);
+/** The version a (un)label call names: `ParameterVersion`, or the latest. */
+function target(input: Infer<typeof shapes.LabelParameterVersion>, ctx: RequestContext) {
   const { store } = session(ctx);
   checkNameSyntax(input.Name);
   const key = canonicalKey(input.Name);
@@ -22,7 +16,7 @@ function target(raw: Record<string, unknown>, shape: (typeof shapes)['LabelParam
   const version = input.ParameterVersion ?? latest.version;
   if (version !== latest.version && !store.atVersion(ctx.region, key, version, ctx.now))
     throw parameterVersionNotFound(input.Name, version);
-  return { input, store, key, version };
+  return { store, key, version };
 }
 
 /**
@@ -30,17 +24,17 @@ function target(raw: Record<string, unknown>, shape: (typeof shapes)['LabelParam
  * InvalidLabels; a valid label moves here from any other version; more than
  * ten on the version fails the whole call (the transaction rolls back).
  */
-export const labelParameterVersion: OperationHandler = (raw, ctx) => {
-  const { input, store, key, version } = target(raw, shapes.LabelParameterVersion, ctx);
+export const labelParameterVersion = operation(shapes.LabelParameterVersion, (input, ctx) => {
+  const { store, key, version } = target(input, ctx);
   const invalid = input.Labels.filter((l) => !isValidLabel(l));
   for (const label of new Set(input.Labels.filter(isValidLabel))) store.putLabel(ctx.region, key, label, version);
   if (store.labelsOf(ctx.region, key, version).length > MAX_LABELS_PER_VERSION) throw parameterVersionLabelLimitExceeded();
   return { InvalidLabels: invalid, ParameterVersion: version };
-};
+});
 
 /** UnlabelParameterVersion: labels not attached to that version come back in InvalidLabels. */
-export const unlabelParameterVersion: OperationHandler = (raw, ctx) => {
-  const { input, store, key, version } = target(raw, shapes.UnlabelParameterVersion, ctx);
+export const unlabelParameterVersion = operation(shapes.UnlabelParameterVersion, (input, ctx) => {
+  const { store, key, version } = target(input, ctx);
   const removed: string[] = [];
   const invalid: string[] = [];
   for (const label of new Set(input.Labels)) {
@@ -48,4 +42,4 @@ export const unlabelParameterVersion: OperationHandler = (raw, ctx) => {
     else invalid.push(label);
   }
   return { RemovedLabels: removed, InvalidLabels: invalid };
-};
+});

@@ -1,7 +1,6 @@
 import { AwsError } from '../errors.js';
-import type { OperationHandler, RequestContext } from '../module.js';
+import { operation, type RequestContext } from '../module.js';
 import type { SecretsReader } from '../secretsmanager/index.js';
-import { parseInput } from '../shape.js';
 import { resolveVersion, session } from './common.js';
 import { parameterNotFound } from './errors.js';
 import { compileFilters } from './filters.js';
@@ -10,7 +9,7 @@ import { isUnderPath, normalisePath, parseReadName, parseReference } from './nam
 import { decodeToken, encodeToken, fingerprint } from './paging.js';
 import { checkReferenceDecryption, readReference } from './reference.js';
 import { renderHistory, renderParameter } from './render.js';
-import { type ParameterStringFilter, shapes } from './shapes.js';
+import { shapes } from './shapes.js';
 import type { ParameterVersion } from './store.js';
 
 function getOne(secrets: SecretsReader, ctx: RequestContext, address: string, decrypt: boolean | undefined) {
@@ -26,18 +25,12 @@ function getOne(secrets: SecretsReader, ctx: RequestContext, address: string, de
   return renderParameter(rc, p, decrypt === true, p.name, parsed.selectorText);
 }
 
-export const getParameter =
-  (secrets: SecretsReader): OperationHandler =>
-  (raw, ctx) => {
-    const input = parseInput<{ Name: string; WithDecryption?: boolean }>(raw, shapes.GetParameter);
-    return { Parameter: getOne(secrets, ctx, input.Name, input.WithDecryption) };
-  };
+export const getParameter = (secrets: SecretsReader) =>
+  operation(shapes.GetParameter, (input, ctx) => ({ Parameter: getOne(secrets, ctx, input.Name, input.WithDecryption) }));
 
 /** GetParameters: up to 10 addresses; missing ones go to InvalidParameters, never an HTTP error. */
-export const getParameters =
-  (secrets: SecretsReader): OperationHandler =>
-  (raw, ctx) => {
-    const input = parseInput<{ Names: string[]; WithDecryption?: boolean }>(raw, shapes.GetParameters);
+export const getParameters = (secrets: SecretsReader) =>
+  operation(shapes.GetParameters, (input, ctx) => {
     const names = [...new Set(input.Names)];
     if (names.some((n) => parseReference(n))) checkReferenceDecryption(input.WithDecryption);
     const found: Array<ReturnType<typeof getOne>> = [];
@@ -52,19 +45,9 @@ export const getParameters =
     }
     found.sort((a, b) => (a.Name < b.Name ? -1 : a.Name > b.Name ? 1 : 0));
     return { Parameters: found, InvalidParameters: invalid };
-  };
+  });
 
-interface ByPathInput {
-  Path: string;
-  Recursive?: boolean;
-  ParameterFilters?: ParameterStringFilter[];
-  WithDecryption?: boolean;
-  MaxResults?: number;
-  NextToken?: string;
-}
-
-export const getParametersByPath: OperationHandler = (raw, ctx) => {
-  const input = parseInput<ByPathInput>(raw, shapes.GetParametersByPath);
+export const getParametersByPath = operation(shapes.GetParametersByPath, (input, ctx) => {
   const { store, rc } = session(ctx);
   const path = normalisePath(input.Path);
   const recursive = input.Recursive === true;
@@ -102,14 +85,10 @@ export const getParametersByPath: OperationHandler = (raw, ctx) => {
     }
     return undefined;
   }
-};
+});
 
 /** GetParameterHistory: every kept version, oldest first, with its labels. */
-export const getParameterHistory: OperationHandler = (raw, ctx) => {
-  const input = parseInput<{ Name: string; WithDecryption?: boolean; MaxResults?: number; NextToken?: string }>(
-    raw,
-    shapes.GetParameterHistory,
-  );
+export const getParameterHistory = operation(shapes.GetParameterHistory, (input, ctx) => {
   const { store, rc } = session(ctx);
   const parsed = parseReadName(input.Name, ctx.region, ctx.accountId);
   if (!parsed || parsed.selector) throw parameterNotFound();
@@ -130,4 +109,4 @@ export const getParameterHistory: OperationHandler = (raw, ctx) => {
     ),
     ...(rows.length > max ? { NextToken: encodeToken(request, page[page.length - 1].version) } : {}),
   };
-};
+});

@@ -1,5 +1,4 @@
-import type { OperationHandler, RequestContext } from '../module.js';
-import { parseInput } from '../shape.js';
+import { operation, type RequestContext } from '../module.js';
 import { session } from './common.js';
 import { invalidResourceId, invalidResourceType, tooManyTags } from './errors.js';
 import { canonicalKey, checkNameSyntax } from './names.js';
@@ -20,26 +19,20 @@ function resource(input: { ResourceType: string; ResourceId: string }, ctx: Requ
   return { store, key };
 }
 
-export const addTagsToResource: OperationHandler = (raw, ctx) => {
-  const input = parseInput<{ ResourceType: string; ResourceId: string; Tags: Array<{ Key: string; Value: string }> }>(
-    raw,
-    shapes.AddTagsToResource,
-  );
+export const addTagsToResource = operation(shapes.AddTagsToResource, (input, ctx) => {
   const { store, key } = resource(input, ctx);
   for (const tag of input.Tags) store.putTag(ctx.region, key, tag.Key, tag.Value);
   if (store.tagCount(ctx.region, key) > MAX_TAGS) throw tooManyTags();
   return {};
-};
+});
 
-export const removeTagsFromResource: OperationHandler = (raw, ctx) => {
-  const input = parseInput<{ ResourceType: string; ResourceId: string; TagKeys: string[] }>(raw, shapes.RemoveTagsFromResource);
+export const removeTagsFromResource = operation(shapes.RemoveTagsFromResource, (input, ctx) => {
   const { store, key } = resource(input, ctx);
   for (const tagKey of input.TagKeys) store.deleteTag(ctx.region, key, tagKey);
   return {};
-};
+});
 
-export const listTagsForResource: OperationHandler = (raw, ctx) => {
-  const input = parseInput<{ ResourceType: string; ResourceId: string }>(raw, shapes.ListTagsForResource);
+export const listTagsForResource = operation(shapes.ListTagsForResource, (input, ctx) => {
   const { store, key } = resource(input, ctx);
   return { TagList: store.tags(ctx.region, key) };
-};
+});

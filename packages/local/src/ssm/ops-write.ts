@@ -1,5 +1,4 @@
-import type { OperationHandler } from '../module.js';
-import { parseInput } from '../shape.js';
+import { operation } from '../module.js';
 import { session } from './common.js';
 import {
   hierarchyTypeMismatch,
@@ -14,7 +13,7 @@ import { canonicalKey, checkNameSyntax, validateNewName } from './names.js';
 import { parsePolicies } from './policies.js';
 import { sealContext } from './render.js';
 import { shapes } from './shapes.js';
-import type { NewVersion, ParameterType, Tier } from './store.js';
+import type { NewVersion, Tier } from './store.js';
 import {
   checkAllowedPattern,
   checkDataType,
@@ -30,27 +29,12 @@ export const MAX_VERSIONS = 100;
 export const MAX_TAGS = 50;
 const TIER_LIMITS: Record<Tier, number> = { Standard: 10_000, Advanced: 100_000 };
 
-interface PutParameterInput {
-  Name: string;
-  Description?: string;
-  Value: string;
-  Type?: ParameterType;
-  KeyId?: string;
-  Overwrite?: boolean;
-  AllowedPattern?: string;
-  Tags?: Array<{ Key: string; Value: string }>;
-  Tier?: string;
-  Policies?: string;
-  DataType?: string;
-}
-
 /**
  * PutParameter: create, or with Overwrite add a version. Every check runs
  * before the first write, and the whole operation is one transaction, so a
  * rejected request changes nothing.
  */
-export const putParameter: OperationHandler = (raw, ctx) => {
-  const input = parseInput<PutParameterInput>(raw, shapes.PutParameter);
+export const putParameter = operation(shapes.PutParameter, (input, ctx) => {
   const { store } = session(ctx);
   const name = validateNewName(input.Name, ctx.region, ctx.accountId);
   const key = canonicalKey(name);
@@ -130,11 +114,10 @@ export const putParameter: OperationHandler = (raw, ctx) => {
     for (const [tagKey, tagValue] of tags) store.putTag(ctx.region, key, tagKey, tagValue);
   }
   return { Version: version, Tier: tier };
-};
+});
 
 /** DeleteParameter: by name only (not ARN); labels, history and tags go with it. */
-export const deleteParameter: OperationHandler = (raw, ctx) => {
-  const input = parseInput<{ Name: string }>(raw, shapes.DeleteParameter);
+export const deleteParameter = operation(shapes.DeleteParameter, (input, ctx) => {
   const { store } = session(ctx);
   checkNameSyntax(input.Name);
   const key = canonicalKey(input.Name);
@@ -142,11 +125,10 @@ export const deleteParameter: OperationHandler = (raw, ctx) => {
   if (!store.find(ctx.region, key, ctx.now)) throw parameterNotFound();
   store.delete(ctx.region, key);
   return {};
-};
+});
 
 /** DeleteParameters: up to 10 names; those that are not there are listed, never an error. */
-export const deleteParameters: OperationHandler = (raw, ctx) => {
-  const input = parseInput<{ Names: string[] }>(raw, shapes.DeleteParameters);
+export const deleteParameters = operation(shapes.DeleteParameters, (input, ctx) => {
   const { store } = session(ctx);
   const deleted: string[] = [];
   const invalid: string[] = [];
@@ -166,4 +148,4 @@ export const deleteParameters: OperationHandler = (raw, ctx) => {
     } else invalid.push(name);
   }
   return { DeletedParameters: deleted, InvalidParameters: invalid };
-};
+});

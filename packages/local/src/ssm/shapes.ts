@@ -1,4 +1,4 @@
-import { bool, int, list, type Shape, str, struct } from '../shape.js';
+import { bool, type Infer, int, list, str, struct } from '../shape.js';
 
 /** Input shapes of the Parameter Store operations, from the SSM model; patterns are the model's text, verbatim. */
 const name = str({ min: 1, max: 2048 });
@@ -21,7 +21,7 @@ export const RESOURCE_TYPES = [
   'Association',
 ] as const;
 
-const parameterStringFilter: Shape = struct(
+const parameterStringFilter = struct(
   {
     Key: str({ min: 1, max: 132, pattern: 'tag:.+|Name|Type|KeyId|Path|Label|Tier|DataType' }),
     Option: str({ min: 1, max: 10 }),
@@ -98,8 +98,4 @@ export const shapes = {
   ListTagsForResource: struct({ ResourceType: str({ enum: RESOURCE_TYPES }), ResourceId: str({ min: 1 }) }, ['ResourceType', 'ResourceId']),
 };
 
-export interface ParameterStringFilter {
-  Key: string;
-  Option?: string;
-  Values?: string[];
-}
+export type ParameterStringFilter = Infer<typeof parameterStringFilter>;
