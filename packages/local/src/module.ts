@@ -64,8 +64,11 @@ export interface ServiceModule {
   targetPrefix: string;
   /** SigV4 credential-scope service: `secretsmanager` or `ssm`. */
   signingName: string;
-  /** Key of the message member in this service's errors. */
-  messageKey: 'Message' | 'message';
+  /**
+   * Key of the message member of error `code` in this service's model: every
+   * Secrets Manager error has `Message`; most SSM errors `message`, a few `Message`.
+   */
+  messageKeyOf(code: string): 'Message' | 'message';
   /** Code of the service's 500 error: `InternalServiceError` (SM) or `InternalServerError` (SSM). */
   internalErrorCode: string;
   operations: Record<string, OperationHandler>;

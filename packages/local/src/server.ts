@@ -135,7 +135,7 @@ export function createRequestListener(opts: DispatcherOptions) {
     } catch (e) {
       if (e instanceof AwsError) throw withKey(e, module);
       opts.log.error('operation failed', { op, requestId, error: e instanceof Error ? e.name : 'unknown' });
-      throw new AwsError(module.internalErrorCode, 'An internal error occurred. Retry the request.', 500, module.messageKey);
+      throw withKey(new AwsError(module.internalErrorCode, 'An internal error occurred. Retry the request.', 500), module);
     }
   }
 
@@ -151,28 +151,11 @@ export function createRequestListener(opts: DispatcherOptions) {
   }
 }
 
-/** Errors raised by shared code default to `Message`; SSM's modeled errors want `message`. */
+/** Errors raised by shared code default to `Message`; the module says which key its model uses for each code. */
 function withKey(e: AwsError, module: ServiceModule): AwsError {
-  if (module.messageKey === 'message' && e.messageKey === 'Message' && !KEEP_CAPITAL.has(e.code)) {
-    return new AwsError(e.code, e.message, e.status, 'message', e.extra);
-  }
-  return e;
+  const key = module.messageKeyOf(e.code);
+  return key === e.messageKey ? e : new AwsError(e.code, e.message, e.status, key, e.extra);
 }
-/** SSM exceptions whose model member is `Message` (aws-api-facts §1.3). */
-const KEEP_CAPITAL = new Set([
-  'InternalServerError',
-  'TooManyUpdates',
-  'InvalidFilterValue',
-  'InvalidNextToken',
-  'InvalidTypeNameException',
-  'ValidationException',
-  'SerializationException',
-  'UnknownOperationException',
-  'MissingAuthenticationTokenException',
-  'UnrecognizedClientException',
-  'InvalidSignatureException',
-  'IncompleteSignatureException',
-]);
 
 function parseJson(body: Buffer): Record<string, unknown> {
   if (body.length === 0) return {};

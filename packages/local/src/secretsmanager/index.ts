@@ -47,7 +47,7 @@ export function createSecretsManager(options: { functions?: FunctionInvoker } = 
   return {
     targetPrefix: 'secretsmanager',
     signingName: 'secretsmanager',
-    messageKey: 'Message',
+    messageKeyOf: () => 'Message',
     internalErrorCode: 'InternalServiceError',
     operations,
     // RotateSecret awaits the rotation function, so it manages its own transactions.

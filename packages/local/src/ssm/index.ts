@@ -10,6 +10,25 @@ import { createTables, dropRows } from './schema.js';
 import { storeFor } from './store.js';
 
 /**
+ * SSM errors whose model member is `Message` (the rest have `message`), and the
+ * protocol errors (body, operation, signature) that are not in the model.
+ */
+const CAPITAL_MESSAGE = new Set([
+  'InternalServerError',
+  'TooManyUpdates',
+  'InvalidFilterValue',
+  'InvalidNextToken',
+  'InvalidTypeNameException',
+  'ValidationException',
+  'SerializationException',
+  'UnknownOperationException',
+  'MissingAuthenticationTokenException',
+  'UnrecognizedClientException',
+  'InvalidSignatureException',
+  'IncompleteSignatureException',
+]);
+
+/**
  * Parameter Store (AWS JSON 1.1, target prefix `AmazonSSM`, SigV4 service
  * `ssm`). Operations outside this map are answered by the server with
  * UnknownOperationException naming the operation.
@@ -18,7 +37,7 @@ export function createParameterStore(deps: { secrets: SecretsReader }): ServiceM
   return {
     targetPrefix: 'AmazonSSM',
     signingName: 'ssm',
-    messageKey: 'message',
+    messageKeyOf: (code) => (CAPITAL_MESSAGE.has(code) ? 'Message' : 'message'),
     internalErrorCode: 'InternalServerError',
     operations: {
       PutParameter: putParameter,
