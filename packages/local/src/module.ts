@@ -4,27 +4,28 @@ import type { Db } from './db.js';
 import type { Logger } from './logger.js';
 import { type Infer, parseInput, type StructureShape } from './shape.js';
 
-/** Everything an operation may use; built once per request by the server. */
-export interface RequestContext {
-  /** Region from the SigV4 credential scope: each region is its own namespace. */
-  region: string;
-  accountId: string;
-  accessKeyId: string;
-  /** ARN of the calling principal, e.g. for SSM `LastModifiedUser`. */
-  callerArn: string;
-  requestId: string;
-  /** Epoch ms, read once per request so one operation sees one instant. */
-  now: number;
+/**
+ * What every operation and background task works with — the one context of the
+ * service. The server builds one per request; the service one per background run.
+ */
+export interface ServiceContext {
   db: Db;
   vault: Vault;
   clock: Clock;
   log: Logger;
+  accountId: string;
+  /** Region of the request's SigV4 credential scope (each region is its own namespace); background tasks get the service's region. */
+  region: string;
+  /** Epoch ms, read once so that one operation sees one instant. */
+  now: number;
+  /** ARN of the calling principal, e.g. for SSM `LastModifiedUser`; background tasks act as the account. */
+  callerArn: string;
 }
 
 /** A synchronous operation: the server runs it inside one SQLite transaction. */
-export type OperationHandler = (input: Record<string, unknown>, ctx: RequestContext) => unknown;
+export type OperationHandler = (input: Record<string, unknown>, ctx: ServiceContext) => unknown;
 /** An operation that must await something (e.g. invoking a rotation function); it manages its own transactions. */
-export type AsyncOperationHandler = (input: Record<string, unknown>, ctx: RequestContext) => Promise<unknown>;
+export type AsyncOperationHandler = (input: Record<string, unknown>, ctx: ServiceContext) => Promise<unknown>;
 
 /**
  * Declares an operation once: its input shape, and a handler typed by what that
@@ -32,7 +33,7 @@ export type AsyncOperationHandler = (input: Record<string, unknown>, ctx: Reques
  */
 export function operation<S extends StructureShape<any, any>>(
   shape: S,
-  run: (input: Infer<S>, ctx: RequestContext) => unknown,
+  run: (input: Infer<S>, ctx: ServiceContext) => unknown,
 ): OperationHandler {
   return (raw, ctx) => run(parseInput(raw, shape), ctx);
 }
@@ -40,19 +41,9 @@ export function operation<S extends StructureShape<any, any>>(
 /** `operation` for a handler that must await (it manages its own transactions). */
 export function asyncOperation<S extends StructureShape<any, any>>(
   shape: S,
-  run: (input: Infer<S>, ctx: RequestContext) => Promise<unknown>,
+  run: (input: Infer<S>, ctx: ServiceContext) => Promise<unknown>,
 ): AsyncOperationHandler {
   return (raw, ctx) => run(parseInput(raw, shape), ctx);
-}
-
-/** The context a background task (sweeper, scheduler) gets: no caller, no region. */
-export interface BackgroundContext {
-  accountId: string;
-  now: number;
-  db: Db;
-  vault: Vault;
-  clock: Clock;
-  log: Logger;
 }
 
 /**
@@ -78,7 +69,7 @@ export interface ServiceModule {
   /** Deletes every row this module owns (admin reset). */
   reset(db: Db): void;
   /** Periodic maintenance: purge secrets past their recovery window, expire parameters, start due rotations. */
-  sweep?(ctx: BackgroundContext): void | Promise<void>;
+  sweep?(ctx: ServiceContext): void | Promise<void>;
   /** Called once when the service stops (timers, child processes). */
   close?(): void | Promise<void>;
 }

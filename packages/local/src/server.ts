@@ -7,7 +7,7 @@ import type { Db } from './db.js';
 import { AwsError } from './errors.js';
 import { adminOriginRefusal, type HostCheck } from './guards.js';
 import type { Logger } from './logger.js';
-import type { RequestContext, ServiceModule } from './module.js';
+import type { ServiceContext, ServiceModule } from './module.js';
 
 /** AWS rejects request bodies over 1 MiB; so do we, before parsing or writing anything. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -117,17 +117,15 @@ export function createRequestListener(opts: DispatcherOptions) {
       );
     }
     const input = parseJson(body);
-    const ctx: RequestContext = {
-      region: caller.region,
-      accountId: opts.accountId,
-      accessKeyId: caller.accessKeyId,
-      callerArn: `arn:aws:iam::${opts.accountId}:user/${caller.accessKeyId}`,
-      requestId,
-      now,
+    const ctx: ServiceContext = {
       db: opts.db,
       vault: opts.vault,
       clock: opts.clock,
       log: opts.log,
+      accountId: opts.accountId,
+      region: caller.region,
+      now,
+      callerArn: `arn:aws:iam::${opts.accountId}:user/${caller.accessKeyId}`,
     };
     try {
       const payload = handler ? inTransaction(() => handler(input, ctx)) : await asyncHandler!(input, ctx);

@@ -9,7 +9,7 @@ import { FunctionInvoker } from './functions/invoke.js';
 import { FunctionRegistry, type FunctionsConfig } from './functions/registry.js';
 import { createHostCheck, createUnknownKeyReporter } from './guards.js';
 import { createLogger, type Logger, type LogLevel } from './logger.js';
-import type { BackgroundContext, ServiceModule } from './module.js';
+import type { ServiceContext, ServiceModule } from './module.js';
 import { createSecretsManager } from './secretsmanager/index.js';
 import { createRequestListener } from './server.js';
 import { createParameterStore } from './ssm/index.js';
@@ -107,7 +107,17 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
   const modules: ServiceModule[] = [secrets, createParameterStore({ secrets: secrets.reader })];
   for (const m of modules) m.init(db);
 
-  const background = (): BackgroundContext => ({ accountId, now: clock.now(), db, vault, clock, log });
+  const region = options.region ?? 'us-east-1';
+  const background = (): ServiceContext => ({
+    db,
+    vault,
+    clock,
+    log,
+    accountId,
+    region,
+    now: clock.now(),
+    callerArn: `arn:aws:iam::${accountId}:root`,
+  });
   let sweeping: Promise<void> | undefined;
   const sweep = async () => {
     // One sweep at a time: a slow rotation must not be started twice by overlapping ticks.

@@ -1,5 +1,5 @@
 import type { FunctionInvoker } from '../functions/invoke.js';
-import type { BackgroundContext, OperationHandler, RequestContext, ServiceModule } from '../module.js';
+import type { OperationHandler, ServiceContext, ServiceModule } from '../module.js';
 import { listOperations } from './list.js';
 import { getSecretValue, secretOperations } from './operations.js';
 import { passwordOperations } from './password.js';
@@ -17,7 +17,7 @@ import { purgeExpiredSecrets } from './sweep.js';
  */
 export interface SecretsReader {
   getSecretValue(
-    ctx: RequestContext,
+    ctx: ServiceContext,
     input: { SecretId: string; VersionId?: string; VersionStage?: string },
   ): {
     ARN: string;
@@ -51,10 +51,10 @@ export function createSecretsManager(options: { functions?: FunctionInvoker } = 
     internalErrorCode: 'InternalServiceError',
     operations,
     // RotateSecret awaits the rotation function, so it manages its own transactions.
-    asyncOperations: rotationOperations({ invoker: options.functions }),
+    asyncOperations: rotationOperations(options.functions),
     init: initSchema,
     reset: resetStore,
-    async sweep(ctx: BackgroundContext) {
+    async sweep(ctx: ServiceContext) {
       purgeExpiredSecrets(ctx);
       await sweepRotations(ctx, options.functions);
     },

@@ -1,7 +1,7 @@
 import { epochSeconds } from '../clock.js';
 import { DecryptionError } from '../crypto.js';
 import { AwsError, constraintMessage } from '../errors.js';
-import { operation, type RequestContext } from '../module.js';
+import { operation, type ServiceContext } from '../module.js';
 import type { Infer } from '../shape.js';
 import {
   alreadyMarkedDeleted,
@@ -76,14 +76,14 @@ function valueFromInput(input: ValueInput): SecretValue | undefined {
 }
 
 /** A live (not scheduled for deletion) secret of the caller's region. */
-function requireLive(ctx: RequestContext, secretId: string): SecretRow {
+function requireLive(ctx: ServiceContext, secretId: string): SecretRow {
   const secret = requireSecret(ctx.db, ctx.region, secretId);
   if (secret.deleted_ms !== null) throw markedForDeletion();
   return secret;
 }
 
 /** A live secret that may be changed here: replicas change only through their primary. */
-function requireWritable(ctx: RequestContext, secretId: string): SecretRow {
+function requireWritable(ctx: ServiceContext, secretId: string): SecretRow {
   const secret = requireLive(ctx, secretId);
   if (secret.replica_of !== null) throw replicaNotPermitted();
   return secret;
@@ -99,7 +99,7 @@ function checkTags(tags: Tag[] | undefined): { Key: string; Value: string }[] | 
   return tags.map((t) => ({ Key: t.Key as string, Value: t.Value ?? '' }));
 }
 
-function decrypt(ctx: RequestContext, secret: SecretRow, version: VersionRow): SecretValue | undefined {
+function decrypt(ctx: ServiceContext, secret: SecretRow, version: VersionRow): SecretValue | undefined {
   try {
     return openValue(ctx.vault, secret, version);
   } catch (e) {
@@ -116,7 +116,7 @@ export type GetSecretValueInput = Infer<typeof shapes.GetSecretValue>;
  * GetSecretValue: the hot path. Three indexed reads and one decryption;
  * LastAccessedDate (day resolution) is written only when the day changed.
  */
-export function getSecretValue(ctx: RequestContext, input: GetSecretValueInput) {
+export function getSecretValue(ctx: ServiceContext, input: GetSecretValueInput) {
   const { db } = ctx;
   const secret = requireLive(ctx, input.SecretId);
   let version: VersionRow | undefined;

@@ -1,5 +1,5 @@
 import { AwsError } from '../errors.js';
-import { operation, type RequestContext } from '../module.js';
+import { operation, type ServiceContext } from '../module.js';
 import { markedForDeletion, replicaNotPermitted } from './errors.js';
 import { syncReplicas } from './replication.js';
 import { shapes } from './schema.js';
@@ -66,7 +66,7 @@ function grantsPublicAccess(statements: Statement[]): boolean {
   });
 }
 
-function requireWritable(ctx: RequestContext, secretId: string): SecretRow {
+function requireWritable(ctx: ServiceContext, secretId: string): SecretRow {
   const secret = requireSecret(ctx.db, ctx.region, secretId);
   if (secret.deleted_ms !== null) throw markedForDeletion();
   if (secret.replica_of !== null) throw replicaNotPermitted();

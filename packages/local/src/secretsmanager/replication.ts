@@ -1,4 +1,4 @@
-import { operation, type RequestContext } from '../module.js';
+import { operation, type ServiceContext } from '../module.js';
 import { invalidParameter, invalidRequest, markedForDeletion, replicaNotPermitted } from './errors.js';
 import { arnInRegion } from './names.js';
 import { replicationStatus } from './render.js';
@@ -17,7 +17,7 @@ import {
   secretByName,
   updateSecret,
 } from './store.js';
-import { openValue, type StoreContext, sealValue } from './versions.js';
+import { openValue, sealValue } from './versions.js';
 
 /**
  * Replicas live in their own region's namespace as ordinary rows marked with
@@ -27,7 +27,7 @@ import { openValue, type StoreContext, sealValue } from './versions.js';
  */
 
 /** Copies the primary's metadata, versions, values and labels onto `replica`. */
-function copyInto(ctx: StoreContext, primary: SecretRow, replica: SecretRow): SecretRow {
+function copyInto(ctx: ServiceContext, primary: SecretRow, replica: SecretRow): SecretRow {
   const { db } = ctx;
   db.prepare('DELETE FROM sm_versions WHERE secret_id = ?').run(replica.id);
   for (const version of listVersions(db, primary.id)) {
@@ -54,13 +54,13 @@ function copyInto(ctx: StoreContext, primary: SecretRow, replica: SecretRow): Se
 }
 
 /** Called after every change to a secret: keeps its replicas identical. */
-export function syncReplicas(ctx: StoreContext, primary: SecretRow): void {
+export function syncReplicas(ctx: ServiceContext, primary: SecretRow): void {
   if (primary.replica_of !== null || primary.primary_region === null) return;
   for (const replica of replicasOf(ctx.db, primary.arn)) copyInto(ctx, primary, replica);
 }
 
 /** Creates replicas of `primary` in the given regions; returns their ReplicationStatus entries. */
-export function replicateTo(ctx: StoreContext, primary: SecretRow, regions: ReplicaRegionInput[], forceOverwrite: boolean) {
+export function replicateTo(ctx: ServiceContext, primary: SecretRow, regions: ReplicaRegionInput[], forceOverwrite: boolean) {
   const { db } = ctx;
   const statuses: Record<string, unknown>[] = [];
   for (const { Region: region, KmsKeyId: kmsKeyId } of regions) {
@@ -111,7 +111,7 @@ export function replicateTo(ctx: StoreContext, primary: SecretRow, regions: Repl
   return statuses;
 }
 
-function requireWritablePrimary(ctx: RequestContext, secretId: string): SecretRow {
+function requireWritablePrimary(ctx: ServiceContext, secretId: string): SecretRow {
   const secret = requireSecret(ctx.db, ctx.region, secretId);
   if (secret.deleted_ms !== null) throw markedForDeletion();
   if (secret.replica_of !== null) throw replicaNotPermitted();

@@ -1,5 +1,5 @@
 import type { FunctionInvoker } from '../functions/invoke.js';
-import type { BackgroundContext } from '../module.js';
+import type { ServiceContext } from '../module.js';
 import { rotateOnSchedule, scheduleOf } from './rotation.js';
 import { nextRotation } from './rotation-rules.js';
 import { listAllSecrets, setRotationConfig } from './store.js';
@@ -15,8 +15,7 @@ import { listAllSecrets, setRotationConfig } from './store.js';
  * after another; a rotation still pending from a failure is reattempted with
  * its own token.
  */
-export async function sweepRotations(ctx: BackgroundContext, invoker: FunctionInvoker | undefined): Promise<number> {
-  const deps = { db: ctx.db, vault: ctx.vault, clock: ctx.clock, log: ctx.log, accountId: ctx.accountId, invoker };
+export async function sweepRotations(ctx: ServiceContext, invoker: FunctionInvoker | undefined): Promise<number> {
   const candidates = listAllSecrets(ctx.db).filter(
     (s) => s.rotation_enabled === 1 && s.deleted_ms === null && s.replica_of === null && s.rotation_lambda_arn !== null,
   );
@@ -31,7 +30,7 @@ export async function sweepRotations(ctx: BackgroundContext, invoker: FunctionIn
     }
     if (due > ctx.clock.now()) continue;
     started++;
-    await rotateOnSchedule(deps, secret);
+    await rotateOnSchedule(ctx, invoker, secret);
   }
   return started;
 }

@@ -1,11 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { Clock } from '../clock.js';
-import type { Vault } from '../crypto.js';
 import type { Db } from '../db.js';
 import { AwsError } from '../errors.js';
 import type { FunctionInvoker } from '../functions/invoke.js';
-import type { Logger } from '../logger.js';
-import { asyncOperation, operation } from '../module.js';
+import { asyncOperation, operation, type ServiceContext } from '../module.js';
 import { invalidRequest, markedForDeletion, missingToken, notFound, replicaNotPermitted, tokenInUse } from './errors.js';
 import { nextRotation, parseRotationRules, type Schedule } from './rotation-rules.js';
 import { type RotateSecretInput, type RotationRulesInput, shapes } from './schema.js';
@@ -49,16 +46,6 @@ const cannotInvoke = () =>
   );
 const previousRotationIncomplete = () => invalidRequest("A previous rotation isn't complete. That rotation will be reattempted.");
 
-/** What a rotation needs from the service, whether started by a request or by the scheduler. */
-export interface RotationDeps {
-  db: Db;
-  vault: Vault;
-  clock: Clock;
-  log: Logger;
-  accountId: string;
-  invoker?: FunctionInvoker;
-}
-
 export interface RotationOutcome {
   ok: boolean;
   failedStep?: RotationStep;
@@ -100,16 +87,15 @@ interface Plan {
   currentAtStart?: string;
 }
 
-export function rotationOperations(deps: Omit<RotationDeps, 'db' | 'vault' | 'clock' | 'log' | 'accountId'>) {
+export function rotationOperations(invoker: FunctionInvoker | undefined) {
   return {
     RotateSecret: asyncOperation(shapes.RotateSecret, async (input, ctx) => {
       const token = input.ClientRequestToken;
       if (token === undefined) throw missingToken();
       if (input.RotationRules) parseRotationRules(input.RotationRules);
-      const full: RotationDeps = { ...deps, db: ctx.db, vault: ctx.vault, clock: ctx.clock, log: ctx.log, accountId: ctx.accountId };
-      const setup = ctx.db.transaction(() => planRotation(full, ctx.region, input, token))();
+      const setup = ctx.db.transaction(() => planRotation(ctx, invoker, input, token))();
       if ('done' in setup) return setup.done;
-      await executeRotation(full, setup.plan);
+      await executeRotation(ctx, invoker, setup.plan);
       return { ARN: setup.plan.secretArn, Name: setup.name, VersionId: token };
     }),
   };
@@ -133,13 +119,13 @@ export const cancelRotationOperations = {
 
 /** Validates and records a RotateSecret request (one transaction); nothing is written if it fails. */
 function planRotation(
-  deps: RotationDeps,
-  region: string,
+  ctx: ServiceContext,
+  invoker: FunctionInvoker | undefined,
   input: RotateSecretInput,
   token: string,
 ): { done: Record<string, unknown> } | { plan: Plan; name: string } {
-  const { db } = deps;
-  const now = deps.clock.now();
+  const { db, region } = ctx;
+  const now = ctx.clock.now();
   let secret = requireRotatable(db, region, input.SecretId);
   const functionArn = input.RotationLambdaARN || secret.rotation_lambda_arn;
   if (!functionArn) throw invalidRequest('No Lambda rotation function ARN is associated with this secret.');
@@ -157,7 +143,7 @@ function planRotation(
     throw previousRotationIncomplete();
   }
   // Checked before anything is written: AWS leaves the secret unchanged when it can't invoke.
-  if (!deps.invoker?.canInvoke(functionArn)) throw cannotInvoke();
+  if (!invoker?.canInvoke(functionArn)) throw cannotInvoke();
 
   const rules = input.RotationRules ?? (secret.rotation_rules ? (JSON.parse(secret.rotation_rules) as RotationRulesInput) : undefined);
   const schedule = rules ? parseRotationRules(rules) : undefined;
@@ -171,13 +157,13 @@ function planRotation(
 
   const immediately = input.RotateImmediately !== false;
   if (!resume) {
-    const store = { db, vault: deps.vault, now };
+    const store = { ...ctx, now };
     if (immediately) {
       createVersion(store, secret, { versionId: token, stages: [AWSPENDING] });
     } else {
       // testSecret runs against a temporary AWSPENDING version that carries the current value.
       const current = versionWithLabel(db, secret.id, AWSCURRENT);
-      const value = current ? openValue(deps.vault, secret, current) : undefined;
+      const value = current ? openValue(ctx.vault, secret, current) : undefined;
       createVersion(store, secret, { versionId: token, value, stages: [AWSPENDING] });
     }
   }
@@ -196,17 +182,17 @@ function planRotation(
 }
 
 /** Invokes each step in order, then records the outcome (its own transaction). */
-async function executeRotation(deps: RotationDeps, plan: Plan): Promise<RotationOutcome> {
-  const { log } = deps;
+async function executeRotation(ctx: ServiceContext, invoker: FunctionInvoker | undefined, plan: Plan): Promise<RotationOutcome> {
+  const { log } = ctx;
   const rotationToken = randomUUID();
   let failedStep: RotationStep | undefined;
   log.info('RotationStarted', { secret: plan.secretArn, versionId: plan.token, steps: plan.steps.join(',') });
   for (const step of plan.steps) {
-    if (!plan.temporary && abandonIfValueChanged(deps, plan)) return { ok: false, failedStep: step };
+    if (!plan.temporary && abandonIfValueChanged(ctx, plan)) return { ok: false, failedStep: step };
     const event = { Step: step, SecretId: plan.secretArn, ClientRequestToken: plan.token, RotationToken: rotationToken };
     let result: Awaited<ReturnType<FunctionInvoker['invoke']>>;
     try {
-      result = await deps.invoker!.invoke({ functionArn: plan.functionArn, region: plan.region, accountId: deps.accountId, event });
+      result = await invoker!.invoke({ functionArn: plan.functionArn, region: plan.region, accountId: ctx.accountId, event });
     } catch (e) {
       result = { ok: false, errorType: 'InvokeError', errorMessage: (e as Error).message };
     }
@@ -223,17 +209,17 @@ async function executeRotation(deps: RotationDeps, plan: Plan): Promise<Rotation
       break;
     }
   }
-  const now = deps.clock.now();
-  const ok = deps.db.transaction(() => {
-    let secret = secretByArn(deps.db, plan.secretArn);
+  const now = ctx.clock.now();
+  const ok = ctx.db.transaction(() => {
+    let secret = secretByArn(ctx.db, plan.secretArn);
     if (!secret) return false; // deleted meanwhile
     const schedule = scheduleOf(secret);
     if (plan.temporary) {
-      if (versionWithLabel(deps.db, secret.id, AWSPENDING)?.version_id === plan.token) detachLabel(deps.db, secret.id, AWSPENDING);
-      if (labelsOfVersion(deps.db, secret.id, plan.token).length === 0) deleteVersion(deps.db, secret.id, plan.token);
+      if (versionWithLabel(ctx.db, secret.id, AWSPENDING)?.version_id === plan.token) detachLabel(ctx.db, secret.id, AWSPENDING);
+      if (labelsOfVersion(ctx.db, secret.id, plan.token).length === 0) deleteVersion(ctx.db, secret.id, plan.token);
       return failedStep === undefined;
     }
-    const labels = labelsOfVersion(deps.db, secret.id, plan.token);
+    const labels = labelsOfVersion(ctx.db, secret.id, plan.token);
     if (failedStep === undefined && !labels.includes(AWSCURRENT)) {
       log.warn('RotationFailed', {
         secret: plan.secretArn,
@@ -245,12 +231,12 @@ async function executeRotation(deps: RotationDeps, plan: Plan): Promise<Rotation
     }
     if (failedStep !== undefined) {
       // Retried when the schedule next comes due (with the same token), as AWS reattempts it.
-      if (schedule) secret = setRotationConfig(deps.db, secret, { nextRotationMs: nextRotation(schedule, now) });
+      if (schedule) secret = setRotationConfig(ctx.db, secret, { nextRotationMs: nextRotation(schedule, now) });
       return false;
     }
     // The service clears AWSPENDING from the new current version when rotation completes.
-    if (labels.includes(AWSPENDING)) detachLabel(deps.db, secret.id, AWSPENDING);
-    setRotationConfig(deps.db, secret, { lastRotatedMs: now, nextRotationMs: schedule ? nextRotation(schedule, now) : null });
+    if (labels.includes(AWSPENDING)) detachLabel(ctx.db, secret.id, AWSPENDING);
+    setRotationConfig(ctx.db, secret, { lastRotatedMs: now, nextRotationMs: schedule ? nextRotation(schedule, now) : null });
     return true;
   })();
   if (ok) log.info(plan.temporary ? 'TestRotationSucceeded' : 'RotationSucceeded', { secret: plan.secretArn, versionId: plan.token });
@@ -262,14 +248,14 @@ async function executeRotation(deps: RotationDeps, plan: Plan): Promise<Rotation
  * or UpdateSecret moving AWSCURRENT elsewhere): it removes AWSPENDING and logs
  * RotationAbandoned. Checked before each step, in its own transaction.
  */
-function abandonIfValueChanged(deps: RotationDeps, plan: Plan): boolean {
-  return deps.db.transaction(() => {
-    const secret = secretByArn(deps.db, plan.secretArn);
+function abandonIfValueChanged(ctx: ServiceContext, plan: Plan): boolean {
+  return ctx.db.transaction(() => {
+    const secret = secretByArn(ctx.db, plan.secretArn);
     if (!secret) return true;
-    const current = versionWithLabel(deps.db, secret.id, AWSCURRENT)?.version_id;
+    const current = versionWithLabel(ctx.db, secret.id, AWSCURRENT)?.version_id;
     if (current === plan.currentAtStart || current === plan.token) return false;
-    if (versionWithLabel(deps.db, secret.id, AWSPENDING)?.version_id === plan.token) detachLabel(deps.db, secret.id, AWSPENDING);
-    deps.log.warn('RotationAbandoned', {
+    if (versionWithLabel(ctx.db, secret.id, AWSPENDING)?.version_id === plan.token) detachLabel(ctx.db, secret.id, AWSPENDING);
+    ctx.log.warn('RotationAbandoned', {
       secret: plan.secretArn,
       versionId: plan.token,
       reason: 'a new secret value was written during rotation',
@@ -282,21 +268,27 @@ function abandonIfValueChanged(deps: RotationDeps, plan: Plan): boolean {
  * Starts a due rotation (the scheduler): a new token, or the token of a rotation
  * still pending (AWS reattempts it). Returns undefined when nothing could start.
  */
-export async function rotateOnSchedule(deps: RotationDeps, secret: SecretRow): Promise<RotationOutcome | undefined> {
-  const setup = deps.db.transaction(() => {
-    const fresh = secretByArn(deps.db, secret.arn);
+export async function rotateOnSchedule(
+  ctx: ServiceContext,
+  invoker: FunctionInvoker | undefined,
+  secret: SecretRow,
+): Promise<RotationOutcome | undefined> {
+  const setup = ctx.db.transaction(() => {
+    const fresh = secretByArn(ctx.db, secret.arn);
     if (fresh?.rotation_enabled !== 1 || fresh.deleted_ms !== null || !fresh.rotation_lambda_arn) return undefined;
-    const token = pendingRotation(deps.db, fresh) ?? randomUUID();
+    const token = pendingRotation(ctx.db, fresh) ?? randomUUID();
     try {
       // A savepoint: a plan that fails part-way leaves nothing behind.
-      return deps.db.transaction(() => planRotation(deps, fresh.region, { SecretId: fresh.arn, RotateImmediately: true }, token))();
+      return ctx.db.transaction(() =>
+        planRotation({ ...ctx, region: fresh.region }, invoker, { SecretId: fresh.arn, RotateImmediately: true }, token),
+      )();
     } catch (e) {
       const schedule = scheduleOf(fresh);
-      if (schedule) setRotationConfig(deps.db, fresh, { nextRotationMs: nextRotation(schedule, deps.clock.now()) });
-      deps.log.warn('RotationFailed', { secret: fresh.arn, error: e instanceof AwsError ? `${e.code}: ${e.message}` : 'unknown' });
+      if (schedule) setRotationConfig(ctx.db, fresh, { nextRotationMs: nextRotation(schedule, ctx.clock.now()) });
+      ctx.log.warn('RotationFailed', { secret: fresh.arn, error: e instanceof AwsError ? `${e.code}: ${e.message}` : 'unknown' });
       return undefined;
     }
   })();
   if (!setup || 'done' in setup) return undefined;
-  return executeRotation(deps, setup.plan);
+  return executeRotation(ctx, invoker, setup.plan);
 }

@@ -1,8 +1,8 @@
-import type { BackgroundContext } from '../module.js';
+import type { ServiceContext } from '../module.js';
 import { deleteSecret, secretsDueForPurge } from './store.js';
 
 /** Purges secrets whose recovery window has ended (all regions), in one transaction. */
-export function purgeExpiredSecrets(ctx: BackgroundContext): number {
+export function purgeExpiredSecrets(ctx: ServiceContext): number {
   return ctx.db.transaction(() => {
     const due = secretsDueForPurge(ctx.db, ctx.now);
     for (const secret of due) deleteSecret(ctx.db, secret.id);

@@ -1,5 +1,6 @@
 import type { Vault } from '../crypto.js';
 import type { Db } from '../db.js';
+import type { ServiceContext } from '../module.js';
 import { invalidParameter, limitExceeded } from './errors.js';
 import {
   attachLabel,
@@ -31,13 +32,6 @@ export const DEFAULT_KMS_KEY = 'aws/secretsmanager';
 const MAX_VERSIONS = 100;
 const MAX_ATTACHED_LABELS = 20;
 const CLEANUP_MIN_AGE_MS = 24 * 3600 * 1000;
-
-/** What a store operation needs: a request context or a background context both fit. */
-export interface StoreContext {
-  db: Db;
-  vault: Vault;
-  now: number;
-}
 
 /** A secret value in memory: `SecretString` as UTF-8 bytes, or `SecretBinary`'s bytes. */
 export interface SecretValue {
@@ -91,7 +85,7 @@ export interface NewVersion {
  * whose versions carry no AWSCURRENT gets it on its first valued version.
  * Returns the labels the new version now has.
  */
-export function createVersion(ctx: StoreContext, secret: SecretRow, version: NewVersion): string[] {
+export function createVersion(ctx: ServiceContext, secret: SecretRow, version: NewVersion): string[] {
   const { db } = ctx;
   insertVersion(db, {
     secret_id: secret.id,
@@ -118,7 +112,7 @@ export function createVersion(ctx: StoreContext, secret: SecretRow, version: New
  * `stages` if given. Returns the version's labels.
  */
 export function putValueIntoVersion(
-  ctx: StoreContext,
+  ctx: ServiceContext,
   secret: SecretRow,
   versionId: string,
   value: SecretValue,
@@ -135,7 +129,7 @@ export function putValueIntoVersion(
 }
 
 /** Re-seals a version's value under the secret's current key (UpdateSecret with a new KmsKeyId). */
-export function resealVersion(ctx: StoreContext, before: SecretRow, after: SecretRow, version: VersionRow): void {
+export function resealVersion(ctx: ServiceContext, before: SecretRow, after: SecretRow, version: VersionRow): void {
   const value = openValue(ctx.vault, before, version);
   if (!value) return;
   setVersionValue(ctx.db, after.id, version.version_id, {
@@ -156,7 +150,7 @@ export interface StageMove {
  * `removeFromVersionId` to `moveToVersionId` (either may be absent). Moving
  * AWSCURRENT gives AWSPREVIOUS to the old holder and leaves AWSPENDING where it is.
  */
-export function moveStage(ctx: StoreContext, secret: SecretRow, move: StageMove): void {
+export function moveStage(ctx: ServiceContext, secret: SecretRow, move: StageMove): void {
   const { db } = ctx;
   const { label, moveToVersionId: to, removeFromVersionId: from } = move;
   if (to !== undefined && !getVersion(db, secret.id, to)) throw invalidParameter(`Not a valid version: ${to}`);
@@ -190,7 +184,7 @@ function enforceLabelQuota(db: Db, secret: SecretRow): void {
  * Over 100 versions, AWS removes deprecated (label-less) versions, never ones
  * younger than 24 hours; if that is not enough the write fails.
  */
-function enforceVersionCap(ctx: StoreContext, secret: SecretRow): void {
+function enforceVersionCap(ctx: ServiceContext, secret: SecretRow): void {
   let count = countVersions(ctx.db, secret.id);
   if (count <= MAX_VERSIONS) return;
   for (const v of deprecatedVersionsBefore(ctx.db, secret.id, ctx.now - CLEANUP_MIN_AGE_MS)) {

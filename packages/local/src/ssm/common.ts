@@ -1,19 +1,18 @@
-import type { RequestContext } from '../module.js';
+import type { ServiceContext } from '../module.js';
 import { parameterNotFound, parameterVersionNotFound } from './errors.js';
 import type { ParsedName } from './names.js';
-import type { RenderContext } from './render.js';
 import { type ParameterStore, type ParameterVersion, storeFor } from './store.js';
 
-/** What every operation needs from the request: the store and what rendering needs. */
-export function session(ctx: RequestContext): { store: ParameterStore; rc: RenderContext } {
-  return { store: storeFor(ctx.db), rc: { vault: ctx.vault, region: ctx.region, accountId: ctx.accountId } };
+/** The store of the request's database. */
+export function session(ctx: ServiceContext): { store: ParameterStore; rc: ServiceContext } {
+  return { store: storeFor(ctx.db), rc: ctx };
 }
 
 /**
  * The version a read address names: the latest, `:<version>` (missing →
  * ParameterVersionNotFound) or `:<label>` (no version carries it → ParameterNotFound).
  */
-export function resolveVersion(store: ParameterStore, ctx: RequestContext, parsed: ParsedName): ParameterVersion {
+export function resolveVersion(store: ParameterStore, ctx: ServiceContext, parsed: ParsedName): ParameterVersion {
   const latest = store.latest(ctx.region, parsed.key, ctx.now);
   if (!latest) throw parameterNotFound();
   const sel = parsed.selector;

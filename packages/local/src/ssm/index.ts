@@ -1,5 +1,5 @@
 import type { Db } from '../db.js';
-import type { BackgroundContext, ServiceModule } from '../module.js';
+import type { ServiceContext, ServiceModule } from '../module.js';
 import type { SecretsReader } from '../secretsmanager/index.js';
 import { describeParameters } from './ops-describe.js';
 import { labelParameterVersion, unlabelParameterVersion } from './ops-labels.js';
@@ -61,7 +61,7 @@ export function createParameterStore(deps: { secrets: SecretsReader }): ServiceM
       dropRows(db);
     },
     /** Deletes parameters whose Expiration policy has passed (reads already hide them). */
-    sweep(ctx: BackgroundContext) {
+    sweep(ctx: ServiceContext) {
       const store = storeFor(ctx.db);
       ctx.db.transaction(() => {
         const expired = store.expired(ctx.now);

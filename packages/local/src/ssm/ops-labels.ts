@@ -1,4 +1,4 @@
-import { operation, type RequestContext } from '../module.js';
+import { operation, type ServiceContext } from '../module.js';
 import type { Infer } from '../shape.js';
 import { session } from './common.js';
 import { parameterNotFound, parameterVersionLabelLimitExceeded, parameterVersionNotFound } from './errors.js';
@@ -7,7 +7,7 @@ import { canonicalKey, checkNameSyntax } from './names.js';
 import { shapes } from './shapes.js';
 
 /** The version a (un)label call names: `ParameterVersion`, or the latest. */
-function target(input: Infer<typeof shapes.LabelParameterVersion>, ctx: RequestContext) {
+function target(input: Infer<typeof shapes.LabelParameterVersion>, ctx: ServiceContext) {
   const { store } = session(ctx);
   checkNameSyntax(input.Name);
   const key = canonicalKey(input.Name);

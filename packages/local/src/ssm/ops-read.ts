@@ -1,5 +1,5 @@
 import { AwsError } from '../errors.js';
-import { operation, type RequestContext } from '../module.js';
+import { operation, type ServiceContext } from '../module.js';
 import type { SecretsReader } from '../secretsmanager/index.js';
 import { resolveVersion, session } from './common.js';
 import { parameterNotFound } from './errors.js';
@@ -12,7 +12,7 @@ import { renderHistory, renderParameter } from './render.js';
 import { shapes } from './shapes.js';
 import type { ParameterVersion } from './store.js';
 
-function getOne(secrets: SecretsReader, ctx: RequestContext, address: string, decrypt: boolean | undefined) {
+function getOne(secrets: SecretsReader, ctx: ServiceContext, address: string, decrypt: boolean | undefined) {
   const ref = parseReference(address);
   if (ref) {
     checkReferenceDecryption(decrypt);

@@ -1,4 +1,4 @@
-import { operation, type RequestContext } from '../module.js';
+import { operation, type ServiceContext } from '../module.js';
 import { session } from './common.js';
 import { invalidResourceId, invalidResourceType, tooManyTags } from './errors.js';
 import { canonicalKey, checkNameSyntax } from './names.js';
@@ -6,7 +6,7 @@ import { MAX_TAGS } from './ops-write.js';
 import { shapes } from './shapes.js';
 
 /** The parameter a tagging call names: ResourceType must be `Parameter`, ResourceId its name. */
-function resource(input: { ResourceType: string; ResourceId: string }, ctx: RequestContext) {
+function resource(input: { ResourceType: string; ResourceId: string }, ctx: ServiceContext) {
   if (input.ResourceType !== 'Parameter') throw invalidResourceType();
   const { store } = session(ctx);
   try {

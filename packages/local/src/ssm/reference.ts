@@ -1,5 +1,5 @@
 import { AwsError } from '../errors.js';
-import type { RequestContext } from '../module.js';
+import type { ServiceContext } from '../module.js';
 import type { SecretsReader } from '../secretsmanager/index.js';
 import { parameterNotFound, ssmValidation } from './errors.js';
 import type { ParsedReference } from './names.js';
@@ -20,7 +20,7 @@ const REFERENCE_NOT_FOUND_PREFIX = 'An error occurred (ParameterNotFound) when r
 
 const looksLikeVersionId = (s: string) => s.length >= 32 && s.length <= 64 && /^[a-zA-Z0-9-]+$/.test(s) && s.includes('-');
 
-export function readReference(secrets: SecretsReader, ctx: RequestContext, ref: ParsedReference) {
+export function readReference(secrets: SecretsReader, ctx: ServiceContext, ref: ParsedReference) {
   if (ref.secretId === '') throw parameterNotFound();
   const secret = fetchSecret(secrets, ctx, ref);
   const source: Record<string, unknown> = {
@@ -45,7 +45,7 @@ export function readReference(secrets: SecretsReader, ctx: RequestContext, ref: 
   };
 }
 
-function fetchSecret(secrets: SecretsReader, ctx: RequestContext, ref: ParsedReference) {
+function fetchSecret(secrets: SecretsReader, ctx: ServiceContext, ref: ParsedReference) {
   const read = (input: { VersionId?: string; VersionStage?: string }) => {
     try {
       return secrets.getSecretValue(ctx, { SecretId: ref.secretId, ...input });

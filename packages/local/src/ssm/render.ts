@@ -1,5 +1,6 @@
 import { epochSeconds } from '../clock.js';
 import type { Vault } from '../crypto.js';
+import type { ServiceContext } from '../module.js';
 import { parameterArn } from './names.js';
 import { renderPolicies } from './policies.js';
 import type { ParameterVersion, VersionRow } from './store.js';
@@ -19,31 +20,25 @@ export function responseValue(vault: Vault, region: string, key: string, v: Vers
   return vault.open(sealed, v.key_id ?? '', sealContext(region, key, v.version)).toString('utf8');
 }
 
-export interface RenderContext {
-  vault: Vault;
-  region: string;
-  accountId: string;
-}
-
 /** The `Parameter` shape (GetParameter, GetParameters, GetParametersByPath). */
-export function renderParameter(rc: RenderContext, p: ParameterVersion, decrypt: boolean, name = p.name, selector?: string) {
+export function renderParameter(ctx: ServiceContext, p: ParameterVersion, decrypt: boolean, name = p.name, selector?: string) {
   return {
     Name: name,
     Type: p.type,
-    Value: responseValue(rc.vault, rc.region, p.key, p, decrypt),
+    Value: responseValue(ctx.vault, ctx.region, p.key, p, decrypt),
     Version: p.version,
     ...(selector ? { Selector: selector } : {}),
     LastModifiedDate: epochSeconds(p.modified_at),
-    ARN: parameterArn(rc.region, rc.accountId, p.key),
+    ARN: parameterArn(ctx.region, ctx.accountId, p.key),
     DataType: p.data_type,
   };
 }
 
 /** The `ParameterMetadata` shape (DescribeParameters): no value. */
-export function renderMetadata(rc: RenderContext, p: ParameterVersion) {
+export function renderMetadata(ctx: ServiceContext, p: ParameterVersion) {
   return {
     Name: p.name,
-    ARN: parameterArn(rc.region, rc.accountId, p.key),
+    ARN: parameterArn(ctx.region, ctx.accountId, p.key),
     Type: p.type,
     ...(p.type === 'SecureString' && p.key_id ? { KeyId: p.key_id } : {}),
     LastModifiedDate: epochSeconds(p.modified_at),
@@ -58,7 +53,7 @@ export function renderMetadata(rc: RenderContext, p: ParameterVersion) {
 }
 
 /** The `ParameterHistory` shape (GetParameterHistory). */
-export function renderHistory(rc: RenderContext, name: string, key: string, v: VersionRow, labels: string[], decrypt: boolean) {
+export function renderHistory(ctx: ServiceContext, name: string, key: string, v: VersionRow, labels: string[], decrypt: boolean) {
   return {
     Name: name,
     Type: v.type,
@@ -66,7 +61,7 @@ export function renderHistory(rc: RenderContext, name: string, key: string, v: V
     LastModifiedDate: epochSeconds(v.modified_at),
     LastModifiedUser: v.modified_by,
     ...(v.description ? { Description: v.description } : {}),
-    Value: responseValue(rc.vault, rc.region, key, v, decrypt),
+    Value: responseValue(ctx.vault, ctx.region, key, v, decrypt),
     ...(v.allowed_pattern ? { AllowedPattern: v.allowed_pattern } : {}),
     Version: v.version,
     Labels: labels,
