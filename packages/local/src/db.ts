@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import Database, { type Statement } from 'better-sqlite3';
 import { createPrivateFile } from './files.js';
 
 export type Db = Database.Database;
@@ -47,4 +47,25 @@ export function openDatabase(dataDir: string | undefined): Db {
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 1000');
   return db;
+}
+
+const statements = new WeakMap<Db, Map<string, Statement>>();
+
+/**
+ * The prepared statement for `text` on `db`, prepared once per database and
+ * reused: both stores prepare their SQL through this (GetSecretValue and
+ * GetParameter are the hot paths).
+ */
+export function statement(db: Db, text: string): Statement {
+  let byText = statements.get(db);
+  if (!byText) {
+    byText = new Map();
+    statements.set(db, byText);
+  }
+  let stmt = byText.get(text);
+  if (!stmt) {
+    stmt = db.prepare(text);
+    byText.set(text, stmt);
+  }
+  return stmt;
 }

@@ -111,7 +111,8 @@ export const list = <M extends Shape>(member: M, opts: { min?: number; max?: num
 export const struct = <M extends Members, const R extends keyof M & string = never>(
   members: M,
   required: readonly R[] = [],
-): StructureShape<M, R> => ({
+  // NoInfer: a nested struct must not take its required members from the enclosing shape's context.
+): StructureShape<M, NoInfer<R>> => ({
   type: 'structure',
   members,
   required,

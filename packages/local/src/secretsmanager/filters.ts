@@ -1,5 +1,5 @@
 import { invalidParameter } from './errors.js';
-import type { FilterInput } from './schema.js';
+import type { FilterInput } from './shapes.js';
 import type { SecretRow } from './store.js';
 
 /**
@@ -83,7 +83,7 @@ function valueMatches(value: string, attrs: Attributes): boolean {
 
 export function matchesFilters(secret: SecretRow, filters: Filter[]): boolean {
   if (filters.length === 0) return true;
-  const tags = secret.tags ? (JSON.parse(secret.tags) as { Key: string; Value: string }[]) : [];
+  const tags = secret.tags ?? [];
   return filters.every((f) => {
     const attrs = attributesFor(f.key, secret, tags);
     return f.values.some((v) => valueMatches(v, attrs));

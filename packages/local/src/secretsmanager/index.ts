@@ -1,9 +1,9 @@
 import type { FunctionInvoker } from '../functions/invoke.js';
 import type { OperationHandler, ServiceContext, ServiceModule } from '../module.js';
-import { listOperations } from './list.js';
-import { getSecretValue, secretOperations } from './operations.js';
-import { passwordOperations } from './password.js';
-import { policyOperations } from './policy.js';
+import { listOperations } from './ops-list.js';
+import { passwordOperations } from './ops-password.js';
+import { policyOperations } from './ops-policy.js';
+import { getSecretValue, secretOperations } from './ops-secrets.js';
 import { replicationOperations } from './replication.js';
 import { cancelRotationOperations, rotationOperations } from './rotation.js';
 import { sweepRotations } from './rotation-scheduler.js';

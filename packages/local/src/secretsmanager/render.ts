@@ -15,13 +15,13 @@ export function secretMetadata(db: Db, secret: SecretRow, versionsKey: 'VersionI
   if (secret.kms_key_id) out.KmsKeyId = secret.kms_key_id;
   if (secret.rotation_enabled !== null) out.RotationEnabled = secret.rotation_enabled === 1;
   if (secret.rotation_lambda_arn) out.RotationLambdaARN = secret.rotation_lambda_arn;
-  if (secret.rotation_rules) out.RotationRules = JSON.parse(secret.rotation_rules);
+  if (secret.rotation_rules) out.RotationRules = secret.rotation_rules;
   if (secret.last_rotated_ms !== null) out.LastRotatedDate = epochSeconds(secret.last_rotated_ms);
   out.LastChangedDate = epochSeconds(secret.last_changed_ms);
   if (secret.last_accessed_ms !== null) out.LastAccessedDate = epochSeconds(secret.last_accessed_ms);
   if (secret.deleted_ms !== null) out.DeletedDate = epochSeconds(secret.deleted_ms);
   if (secret.next_rotation_ms !== null && secret.rotation_enabled === 1) out.NextRotationDate = epochSeconds(secret.next_rotation_ms);
-  if (secret.tags !== null) out.Tags = JSON.parse(secret.tags);
+  if (secret.tags !== null) out.Tags = secret.tags;
   const stages = labelsBySecret(db, secret.id);
   if (stages.size > 0) out[versionsKey] = Object.fromEntries(stages);
   if (secret.owning_service) out.OwningService = secret.owning_service;

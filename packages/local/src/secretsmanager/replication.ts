@@ -2,10 +2,11 @@ import { operation, type ServiceContext } from '../module.js';
 import { invalidParameter, invalidRequest, markedForDeletion, replicaNotPermitted } from './errors.js';
 import { arnInRegion } from './names.js';
 import { replicationStatus } from './render.js';
-import { type ReplicaRegionInput, shapes } from './schema.js';
+import { type ReplicaRegionInput, shapes } from './shapes.js';
 import {
   attachLabel,
   deleteSecret,
+  deleteVersions,
   insertSecret,
   insertVersion,
   labelsBySecret,
@@ -29,7 +30,7 @@ import { openValue, sealValue } from './versions.js';
 /** Copies the primary's metadata, versions, values and labels onto `replica`. */
 function copyInto(ctx: ServiceContext, primary: SecretRow, replica: SecretRow): SecretRow {
   const { db } = ctx;
-  db.prepare('DELETE FROM sm_versions WHERE secret_id = ?').run(replica.id);
+  deleteVersions(db, replica.id);
   for (const version of listVersions(db, primary.id)) {
     const value = openValue(ctx.vault, primary, version);
     insertVersion(db, {

@@ -1,5 +1,5 @@
 import { invalidParameter } from './errors.js';
-import type { RotationRulesInput } from './schema.js';
+import type { RotationRulesInput } from './shapes.js';
 
 /**
  * RotationRules (aws-api-facts §2.7): `AutomaticallyAfterDays` (1–1000) or a

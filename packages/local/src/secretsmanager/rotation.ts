@@ -5,7 +5,7 @@ import type { FunctionInvoker } from '../functions/invoke.js';
 import { asyncOperation, operation, type ServiceContext } from '../module.js';
 import { invalidRequest, markedForDeletion, missingToken, notFound, replicaNotPermitted, tokenInUse } from './errors.js';
 import { nextRotation, parseRotationRules, type Schedule } from './rotation-rules.js';
-import { type RotateSecretInput, type RotationRulesInput, shapes } from './schema.js';
+import { type RotateSecretInput, type RotationRulesInput, shapes } from './shapes.js';
 import {
   deleteVersion,
   detachLabel,
@@ -61,7 +61,7 @@ export function pendingRotation(db: Db, secret: SecretRow): string | undefined {
 export function scheduleOf(secret: SecretRow): Schedule | undefined {
   if (!secret.rotation_rules) return undefined;
   try {
-    return parseRotationRules(JSON.parse(secret.rotation_rules) as RotationRulesInput);
+    return parseRotationRules(secret.rotation_rules);
   } catch {
     return undefined;
   }
@@ -145,12 +145,12 @@ function planRotation(
   // Checked before anything is written: AWS leaves the secret unchanged when it can't invoke.
   if (!invoker?.canInvoke(functionArn)) throw cannotInvoke();
 
-  const rules = input.RotationRules ?? (secret.rotation_rules ? (JSON.parse(secret.rotation_rules) as RotationRulesInput) : undefined);
+  const rules = input.RotationRules ?? secret.rotation_rules ?? undefined;
   const schedule = rules ? parseRotationRules(rules) : undefined;
   secret = setRotationConfig(db, secret, {
     enabled: true,
     lambdaArn: functionArn,
-    rules: input.RotationRules ? ({ ...input.RotationRules } as Record<string, unknown>) : undefined,
+    rules: input.RotationRules ? { ...input.RotationRules } : undefined,
     nextRotationMs: schedule ? nextRotation(schedule, now) : null,
   });
   secret = updateSecret(db, secret, { last_changed_ms: now });

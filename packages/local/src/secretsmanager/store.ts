@@ -1,7 +1,7 @@
-import type { Statement } from 'better-sqlite3';
-import type { Db } from '../db.js';
+import { type Db, statement } from '../db.js';
 import { notFound } from './errors.js';
 import { ARN_SUFFIX_LENGTH, assertValidName, isArn, nameFromArn } from './names.js';
+import type { RotationRulesInput } from './shapes.js';
 
 /**
  * The Secrets Manager tables and every SQL statement that touches them.
@@ -72,8 +72,8 @@ export interface SecretRow {
   /** null = the default key `aws/secretsmanager`. */
   kms_key_id: string | null;
   type: string | null;
-  /** JSON `[{Key, Value}]`; null = tags never set (Describe omits `Tags`). */
-  tags: string | null;
+  /** null = tags never set (Describe omits `Tags`); `[]` after the last was removed. A JSON column. */
+  tags: SecretTag[] | null;
   created_ms: number;
   last_changed_ms: number;
   /** Last time a value was written by PutSecretValue/UpdateSecret/rotation: rotation schedules count from it. */
@@ -88,8 +88,8 @@ export interface SecretRow {
   /** null = rotation never configured (Describe omits `RotationEnabled`); 0/1 otherwise. */
   rotation_enabled: number | null;
   rotation_lambda_arn: string | null;
-  /** JSON RotationRules as the caller gave them. */
-  rotation_rules: string | null;
+  /** RotationRules as the caller gave them. A JSON column. */
+  rotation_rules: RotationRulesInput | null;
   last_rotated_ms: number | null;
   next_rotation_ms: number | null;
   /** Set on a primary with replicas (its own region) and on replicas (the primary's region). */
@@ -113,22 +113,35 @@ export interface VersionRow {
 
 export type NewSecret = Omit<SecretRow, 'id'>;
 
-const statements = new WeakMap<Db, Map<string, Statement>>();
-
-/** Prepared once per database and reused: GetSecretValue is the hot path. */
-function sql(db: Db, text: string): Statement {
-  let byText = statements.get(db);
-  if (!byText) {
-    byText = new Map();
-    statements.set(db, byText);
-  }
-  let stmt = byText.get(text);
-  if (!stmt) {
-    stmt = db.prepare(text);
-    byText.set(text, stmt);
-  }
-  return stmt;
+export interface SecretTag {
+  Key: string;
+  Value: string;
 }
+
+/** A secret row as SQLite holds it: the JSON columns still text. */
+type StoredSecret = Omit<SecretRow, 'tags' | 'rotation_rules'> & { tags: string | null; rotation_rules: string | null };
+
+/** Decodes the JSON columns of a row read from `sm_secrets`. */
+function decode(row: unknown): SecretRow {
+  const r = row as StoredSecret;
+  return {
+    ...r,
+    tags: r.tags === null ? null : (JSON.parse(r.tags) as SecretTag[]),
+    rotation_rules: r.rotation_rules === null ? null : (JSON.parse(r.rotation_rules) as RotationRulesInput),
+  };
+}
+const decodeOne = (row: unknown): SecretRow | undefined => (row === undefined ? undefined : decode(row));
+const decodeAll = (rows: unknown[]): SecretRow[] => rows.map(decode);
+
+/** Encodes the JSON columns of (part of) a row about to be written. */
+function encode<T extends Partial<SecretRow>>(row: T): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...row };
+  if (row.tags !== undefined) out.tags = row.tags === null ? null : JSON.stringify(row.tags);
+  if (row.rotation_rules !== undefined) out.rotation_rules = row.rotation_rules === null ? null : JSON.stringify(row.rotation_rules);
+  return out;
+}
+
+const sql = statement;
 
 export function initSchema(db: Db): void {
   db.exec(SCHEMA);
@@ -148,13 +161,13 @@ export function resetStore(db: Db): void {
 export function findSecret(db: Db, region: string, secretId: string): SecretRow | undefined {
   if (!isArn(secretId)) {
     assertValidName(secretId);
-    return sql(db, 'SELECT * FROM sm_secrets WHERE region = ? AND name = ?').get(region, secretId) as SecretRow | undefined;
+    return decodeOne(sql(db, 'SELECT * FROM sm_secrets WHERE region = ? AND name = ?').get(region, secretId));
   }
-  const exact = sql(db, 'SELECT * FROM sm_secrets WHERE arn = ? AND region = ?').get(secretId, region) as SecretRow | undefined;
+  const exact = decodeOne(sql(db, 'SELECT * FROM sm_secrets WHERE arn = ? AND region = ?').get(secretId, region));
   if (exact) return exact;
   const name = nameFromArn(secretId);
   if (name === undefined) return undefined;
-  const byName = sql(db, 'SELECT * FROM sm_secrets WHERE region = ? AND name = ?').get(region, name) as SecretRow | undefined;
+  const byName = decodeOne(sql(db, 'SELECT * FROM sm_secrets WHERE region = ? AND name = ?').get(region, name));
   if (byName && byName.arn.slice(0, -ARN_SUFFIX_LENGTH) === secretId) return byName;
   return undefined;
 }
@@ -167,11 +180,11 @@ export function requireSecret(db: Db, region: string, secretId: string): SecretR
 }
 
 export function secretByArn(db: Db, arn: string): SecretRow | undefined {
-  return sql(db, 'SELECT * FROM sm_secrets WHERE arn = ?').get(arn) as SecretRow | undefined;
+  return decodeOne(sql(db, 'SELECT * FROM sm_secrets WHERE arn = ?').get(arn));
 }
 
 export function secretByName(db: Db, region: string, name: string): SecretRow | undefined {
-  return sql(db, 'SELECT * FROM sm_secrets WHERE region = ? AND name = ?').get(region, name) as SecretRow | undefined;
+  return decodeOne(sql(db, 'SELECT * FROM sm_secrets WHERE region = ? AND name = ?').get(region, name));
 }
 
 const SECRET_COLUMNS = [
@@ -203,7 +216,7 @@ export function insertSecret(db: Db, secret: NewSecret): SecretRow {
   const info = sql(
     db,
     `INSERT INTO sm_secrets (${SECRET_COLUMNS.join(', ')}) VALUES (${SECRET_COLUMNS.map((c) => `@${c}`).join(', ')})`,
-  ).run(secret);
+  ).run(encode(secret));
   return { ...secret, id: Number(info.lastInsertRowid) };
 }
 
@@ -213,7 +226,7 @@ type Patch = Partial<Omit<SecretRow, 'id' | 'region' | 'arn'>>;
 export function updateSecret(db: Db, secret: SecretRow, patch: Patch): SecretRow {
   const keys = Object.keys(patch).filter((k) => (SECRET_COLUMNS as readonly string[]).includes(k));
   if (keys.length === 0) return secret;
-  sql(db, `UPDATE sm_secrets SET ${keys.map((k) => `${k} = @${k}`).join(', ')} WHERE id = @id`).run({ ...patch, id: secret.id });
+  sql(db, `UPDATE sm_secrets SET ${keys.map((k) => `${k} = @${k}`).join(', ')} WHERE id = @id`).run({ ...encode(patch), id: secret.id });
   return { ...secret, ...patch };
 }
 
@@ -222,28 +235,28 @@ export function deleteSecret(db: Db, secretId: number): void {
 }
 
 export function listSecretsInRegion(db: Db, region: string): SecretRow[] {
-  return sql(db, 'SELECT * FROM sm_secrets WHERE region = ? ORDER BY created_ms, id').all(region) as SecretRow[];
+  return decodeAll(sql(db, 'SELECT * FROM sm_secrets WHERE region = ? ORDER BY created_ms, id').all(region));
 }
 
 /** Every secret of every region (for background schedulers). */
 export function listAllSecrets(db: Db): SecretRow[] {
-  return sql(db, 'SELECT * FROM sm_secrets ORDER BY region, created_ms, id').all() as SecretRow[];
+  return decodeAll(sql(db, 'SELECT * FROM sm_secrets ORDER BY region, created_ms, id').all());
 }
 
 export function secretsDueForPurge(db: Db, nowMs: number): SecretRow[] {
-  return sql(db, 'SELECT * FROM sm_secrets WHERE deletion_due_ms IS NOT NULL AND deletion_due_ms <= ?').all(nowMs) as SecretRow[];
+  return decodeAll(sql(db, 'SELECT * FROM sm_secrets WHERE deletion_due_ms IS NOT NULL AND deletion_due_ms <= ?').all(nowMs));
 }
 
 export function replicasOf(db: Db, primaryArn: string): SecretRow[] {
-  return sql(db, 'SELECT * FROM sm_secrets WHERE replica_of = ? ORDER BY region').all(primaryArn) as SecretRow[];
+  return decodeAll(sql(db, 'SELECT * FROM sm_secrets WHERE replica_of = ? ORDER BY region').all(primaryArn));
 }
 
 /** Rotation configuration as DescribeSecret shows it; undefined fields are left unchanged. */
 export interface RotationConfig {
   enabled?: boolean;
   lambdaArn?: string | null;
-  /** The RotationRules object as given by the caller (stored as JSON). */
-  rules?: Record<string, unknown> | null;
+  /** The RotationRules object as given by the caller. */
+  rules?: RotationRulesInput | null;
   lastRotatedMs?: number | null;
   nextRotationMs?: number | null;
 }
@@ -252,7 +265,7 @@ export function setRotationConfig(db: Db, secret: SecretRow, config: RotationCon
   const patch: Patch = {};
   if (config.enabled !== undefined) patch.rotation_enabled = config.enabled ? 1 : 0;
   if (config.lambdaArn !== undefined) patch.rotation_lambda_arn = config.lambdaArn;
-  if (config.rules !== undefined) patch.rotation_rules = config.rules === null ? null : JSON.stringify(config.rules);
+  if (config.rules !== undefined) patch.rotation_rules = config.rules;
   if (config.lastRotatedMs !== undefined) patch.last_rotated_ms = config.lastRotatedMs;
   if (config.nextRotationMs !== undefined) patch.next_rotation_ms = config.nextRotationMs;
   return updateSecret(db, secret, patch);
@@ -302,6 +315,11 @@ export function setVersionValue(
     secretId,
     versionId,
   );
+}
+
+/** Deletes every version of a secret (a replica before it is copied again). */
+export function deleteVersions(db: Db, secretId: number): void {
+  sql(db, 'DELETE FROM sm_versions WHERE secret_id = ?').run(secretId);
 }
 
 export function deleteVersion(db: Db, secretId: number, versionId: string): void {

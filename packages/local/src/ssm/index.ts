@@ -1,4 +1,3 @@
-import type { Db } from '../db.js';
 import type { ServiceContext, ServiceModule } from '../module.js';
 import type { SecretsReader } from '../secretsmanager/index.js';
 import { describeParameters } from './ops-describe.js';
@@ -6,8 +5,8 @@ import { labelParameterVersion, unlabelParameterVersion } from './ops-labels.js'
 import { getParameter, getParameterHistory, getParameters, getParametersByPath } from './ops-read.js';
 import { addTagsToResource, listTagsForResource, removeTagsFromResource } from './ops-tags.js';
 import { deleteParameter, deleteParameters, putParameter } from './ops-write.js';
-import { createTables, dropRows } from './schema.js';
-import { storeFor } from './store.js';
+import { initSchema, resetStore } from './store.js';
+import { deleteExpiredParameters } from './sweep.js';
 
 /**
  * SSM errors whose model member is `Message` (the rest have `message`), and the
@@ -54,20 +53,10 @@ export function createParameterStore(deps: { secrets: SecretsReader }): ServiceM
       RemoveTagsFromResource: removeTagsFromResource,
       ListTagsForResource: listTagsForResource,
     },
-    init(db: Db) {
-      createTables(db);
-    },
-    reset(db: Db) {
-      dropRows(db);
-    },
-    /** Deletes parameters whose Expiration policy has passed (reads already hide them). */
+    init: initSchema,
+    reset: resetStore,
     sweep(ctx: ServiceContext) {
-      const store = storeFor(ctx.db);
-      ctx.db.transaction(() => {
-        const expired = store.expired(ctx.now);
-        for (const { region, key } of expired) store.delete(region, key);
-        if (expired.length > 0) ctx.log.info('expired parameters deleted', { count: expired.length });
-      })();
+      deleteExpiredParameters(ctx);
     },
   };
 }

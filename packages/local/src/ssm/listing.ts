@@ -1,4 +1,5 @@
-import type { ParameterStore, ParameterVersion } from './store.js';
+import type { Db } from '../db.js';
+import { type ParameterVersion, page } from './store.js';
 
 /** Rows a listing examines per request at most: beyond that it returns what it has and a NextToken (best-effort paging, as AWS). */
 export const SCAN_BUDGET = 1000;
@@ -10,7 +11,7 @@ export function keyRange(path: string): { from: string; to: string } {
 }
 
 export interface ScanRequest {
-  store: ParameterStore;
+  db: Db;
   region: string;
   now: number;
   /** Key range [from, to) to walk, in key order. */
@@ -36,7 +37,7 @@ export function scanPage(req: ScanRequest): { items: ParameterVersion[]; cursor:
   let scanned = 0;
   while (scanned < SCAN_BUDGET) {
     const batch = Math.min(req.batch, SCAN_BUDGET - scanned);
-    const rows = req.store.page(req.region, req.range, cursor, batch, req.now);
+    const rows = page(req.db, req.region, req.range, cursor, batch, req.now);
     for (const row of rows) {
       if (items.length === req.max) return { items, cursor, more: true };
       scanned++;
@@ -46,5 +47,5 @@ export function scanPage(req: ScanRequest): { items: ParameterVersion[]; cursor:
     }
     if (rows.length < batch) return { items, cursor, more: false };
   }
-  return { items, cursor, more: req.store.page(req.region, req.range, cursor, 1, req.now).length > 0 };
+  return { items, cursor, more: page(req.db, req.region, req.range, cursor, 1, req.now).length > 0 };
 }

@@ -1,16 +1,16 @@
 import { AwsError } from '../errors.js';
 import { operation, type ServiceContext } from '../module.js';
 import type { SecretsReader } from '../secretsmanager/index.js';
-import { resolveVersion, session } from './common.js';
-import { parameterNotFound } from './errors.js';
+import { parameterNotFound, parameterVersionNotFound } from './errors.js';
 import { compileFilters } from './filters.js';
 import { keyRange, scanPage } from './listing.js';
-import { isUnderPath, normalisePath, parseReadName, parseReference } from './names.js';
+import { isUnderPath, normalisePath, type ParsedName, parseReadName, parseReference } from './names.js';
 import { decodeToken, encodeToken, fingerprint } from './paging.js';
 import { checkReferenceDecryption, readReference } from './reference.js';
 import { renderHistory, renderParameter } from './render.js';
 import { shapes } from './shapes.js';
 import type { ParameterVersion } from './store.js';
+import * as store from './store.js';
 
 function getOne(secrets: SecretsReader, ctx: ServiceContext, address: string, decrypt: boolean | undefined) {
   const ref = parseReference(address);
@@ -18,11 +18,10 @@ function getOne(secrets: SecretsReader, ctx: ServiceContext, address: string, de
     checkReferenceDecryption(decrypt);
     return readReference(secrets, ctx, ref);
   }
-  const { store, rc } = session(ctx);
   const parsed = parseReadName(address, ctx.region, ctx.accountId);
   if (!parsed) throw parameterNotFound();
-  const p = resolveVersion(store, ctx, parsed);
-  return renderParameter(rc, p, decrypt === true, p.name, parsed.selectorText);
+  const p = resolveVersion(ctx, parsed);
+  return renderParameter(ctx, p, decrypt === true, p.name, parsed.selectorText);
 }
 
 export const getParameter = (secrets: SecretsReader) =>
@@ -48,7 +47,6 @@ export const getParameters = (secrets: SecretsReader) =>
   });
 
 export const getParametersByPath = operation(shapes.GetParametersByPath, (input, ctx) => {
-  const { store, rc } = session(ctx);
   const path = normalisePath(input.Path);
   const recursive = input.Recursive === true;
   const filters = compileFilters(input.ParameterFilters, 'GetParametersByPath');
@@ -56,7 +54,7 @@ export const getParametersByPath = operation(shapes.GetParametersByPath, (input,
   const request = fingerprint(['GetParametersByPath', ctx.region, path, recursive, input.ParameterFilters ?? []]);
   const after = decodeToken<string>(input.NextToken, request, 'string') ?? '';
   const { items, cursor, more } = scanPage({
-    store,
+    db: ctx.db,
     region: ctx.region,
     now: ctx.now,
     range: keyRange(path),
@@ -67,21 +65,21 @@ export const getParametersByPath = operation(shapes.GetParametersByPath, (input,
     accept: (row) => {
       if (!isUnderPath(row.key, path, recursive)) return undefined;
       const chosen = selectForLabels(row);
-      return chosen && filters.matches(chosen, () => store.tags(ctx.region, row.key)) ? chosen : undefined;
+      return chosen && filters.matches(chosen, () => store.tags(ctx.db, ctx.region, row.key)) ? chosen : undefined;
     },
   });
   return {
-    Parameters: items.map((p) => renderParameter(rc, p, input.WithDecryption === true)),
+    Parameters: items.map((p) => renderParameter(ctx, p, input.WithDecryption === true)),
     ...(more ? { NextToken: encodeToken(request, cursor) } : {}),
   };
 
   /** With a Label filter, the version carrying one of the labels (not necessarily the latest). */
   function selectForLabels(row: ParameterVersion): ParameterVersion | undefined {
     if (!filters.labels) return row;
-    const labels = store.labels(ctx.region, row.key);
+    const labels = store.labels(ctx.db, ctx.region, row.key);
     for (const label of filters.labels) {
       const version = labels.get(label);
-      if (version !== undefined) return version === row.version ? row : store.atVersion(ctx.region, row.key, version, ctx.now);
+      if (version !== undefined) return version === row.version ? row : store.atVersion(ctx.db, ctx.region, row.key, version, ctx.now);
     }
     return undefined;
   }
@@ -89,24 +87,43 @@ export const getParametersByPath = operation(shapes.GetParametersByPath, (input,
 
 /** GetParameterHistory: every kept version, oldest first, with its labels. */
 export const getParameterHistory = operation(shapes.GetParameterHistory, (input, ctx) => {
-  const { store, rc } = session(ctx);
   const parsed = parseReadName(input.Name, ctx.region, ctx.accountId);
   if (!parsed || parsed.selector) throw parameterNotFound();
-  const latest = store.latest(ctx.region, parsed.key, ctx.now);
+  const latest = store.latest(ctx.db, ctx.region, parsed.key, ctx.now);
   if (!latest) throw parameterNotFound();
   const max = input.MaxResults ?? 50;
   const request = fingerprint(['GetParameterHistory', ctx.region, parsed.key]);
   const after = decodeToken<number>(input.NextToken, request, 'number') ?? 0;
-  const rows = store.history(ctx.region, parsed.key, after, max + 1);
+  const rows = store.history(ctx.db, ctx.region, parsed.key, after, max + 1);
   const page = rows.slice(0, max);
   const labelsByVersion = new Map<number, string[]>();
-  for (const [label, version] of store.labels(ctx.region, parsed.key)) {
+  for (const [label, version] of store.labels(ctx.db, ctx.region, parsed.key)) {
     labelsByVersion.set(version, [...(labelsByVersion.get(version) ?? []), label]);
   }
   return {
     Parameters: page.map((v) =>
-      renderHistory(rc, latest.name, parsed.key, v, labelsByVersion.get(v.version) ?? [], input.WithDecryption === true),
+      renderHistory(ctx, latest.name, parsed.key, v, labelsByVersion.get(v.version) ?? [], input.WithDecryption === true),
     ),
     ...(rows.length > max ? { NextToken: encodeToken(request, page[page.length - 1].version) } : {}),
   };
 });
+
+/**
+ * The version a read address names: the latest, `:<version>` (missing →
+ * ParameterVersionNotFound) or `:<label>` (no version carries it → ParameterNotFound).
+ */
+function resolveVersion(ctx: ServiceContext, parsed: ParsedName): ParameterVersion {
+  const latest = store.latest(ctx.db, ctx.region, parsed.key, ctx.now);
+  if (!latest) throw parameterNotFound();
+  const sel = parsed.selector;
+  if (!sel) return latest;
+  if ('version' in sel) {
+    const v = sel.version === latest.version ? latest : store.atVersion(ctx.db, ctx.region, parsed.key, sel.version, ctx.now);
+    if (!v) throw parameterVersionNotFound(parsed.name, sel.version);
+    return v;
+  }
+  const version = store.versionOfLabel(ctx.db, ctx.region, parsed.key, sel.label);
+  const v = version === undefined ? undefined : store.atVersion(ctx.db, ctx.region, parsed.key, version, ctx.now);
+  if (!v) throw parameterNotFound();
+  return v;
+}

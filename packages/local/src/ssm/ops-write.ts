@@ -1,5 +1,4 @@
 import { operation } from '../module.js';
-import { session } from './common.js';
 import {
   hierarchyTypeMismatch,
   parameterAlreadyExists,
@@ -14,6 +13,7 @@ import { parsePolicies } from './policies.js';
 import { sealContext } from './render.js';
 import { shapes } from './shapes.js';
 import type { NewVersion, Tier } from './store.js';
+import * as store from './store.js';
 import {
   checkAllowedPattern,
   checkDataType,
@@ -35,7 +35,6 @@ const TIER_LIMITS: Record<Tier, number> = { Standard: 10_000, Advanced: 100_000 
  * rejected request changes nothing.
  */
 export const putParameter = operation(shapes.PutParameter, (input, ctx) => {
-  const { store } = session(ctx);
   const name = validateNewName(input.Name, ctx.region, ctx.accountId);
   const key = canonicalKey(name);
   const value = input.Value;
@@ -45,8 +44,8 @@ export const putParameter = operation(shapes.PutParameter, (input, ctx) => {
       "Invalid request: tags and overwrite can't be used together. To create a parameter with tags, please remove overwrite flag. To update tags for an existing parameter, please use AddTagsToResource or RemoveTagsFromResource.",
     );
   }
-  store.purgeIfExpired(ctx.region, key, ctx.now);
-  const existing = store.latest(ctx.region, key, ctx.now);
+  store.purgeIfExpired(ctx.db, ctx.region, key, ctx.now);
+  const existing = store.latest(ctx.db, ctx.region, key, ctx.now);
   if (existing && !input.Overwrite) throw parameterAlreadyExists();
   if (!existing && !input.Type) throw ssmValidation('A parameter type is required when you create a parameter.');
   const type = input.Type ?? existing!.type;
@@ -68,7 +67,7 @@ export const putParameter = operation(shapes.PutParameter, (input, ctx) => {
   let expiresAt = existing?.expires_at ?? null;
   if (input.Policies !== undefined) {
     const parsed = parsePolicies(input.Policies, ctx.now);
-    policies = parsed.texts.length > 0 ? JSON.stringify(parsed.texts) : null;
+    policies = parsed.texts.length > 0 ? parsed.texts : null;
     expiresAt = parsed.expiresAt;
   }
   const tier = resolveTier(input.Tier, existing?.tier, value, policies !== null);
@@ -77,7 +76,7 @@ export const putParameter = operation(shapes.PutParameter, (input, ctx) => {
   const tags = new Map((input.Tags ?? []).map((t) => [t.Key, t.Value]));
   if (tags.size > MAX_TAGS) throw tooManyTags();
   if (!existing || existing.tier !== tier) {
-    if (store.countTier(ctx.region, tier, ctx.now) >= TIER_LIMITS[tier]) {
+    if (store.countTier(ctx.db, ctx.region, tier, ctx.now) >= TIER_LIMITS[tier]) {
       throw parameterLimitExceeded(tier === 'Standard' ? 'standard' : 'advanced', TIER_LIMITS[tier]);
     }
   }
@@ -103,33 +102,31 @@ export const putParameter = operation(shapes.PutParameter, (input, ctx) => {
     modified_by: ctx.callerArn,
   };
   if (existing) {
-    const { n, oldest } = store.versionStats(ctx.region, key);
+    const { n, oldest } = store.versionStats(ctx.db, ctx.region, key);
     if (n >= MAX_VERSIONS) {
-      if (store.labelsOf(ctx.region, key, oldest).length > 0) throw parameterMaxVersionLimitExceeded(existing.name, oldest);
-      store.deleteVersion(ctx.region, key, oldest);
+      if (store.labelsOf(ctx.db, ctx.region, key, oldest).length > 0) throw parameterMaxVersionLimitExceeded(existing.name, oldest);
+      store.deleteVersion(ctx.db, ctx.region, key, oldest);
     }
-    store.addVersion(ctx.region, key, version, expiresAt, row);
+    store.addVersion(ctx.db, ctx.region, key, version, expiresAt, row);
   } else {
-    store.create(ctx.region, key, name, expiresAt, row);
-    for (const [tagKey, tagValue] of tags) store.putTag(ctx.region, key, tagKey, tagValue);
+    store.create(ctx.db, ctx.region, key, name, expiresAt, row);
+    for (const [tagKey, tagValue] of tags) store.putTag(ctx.db, ctx.region, key, tagKey, tagValue);
   }
   return { Version: version, Tier: tier };
 });
 
 /** DeleteParameter: by name only (not ARN); labels, history and tags go with it. */
 export const deleteParameter = operation(shapes.DeleteParameter, (input, ctx) => {
-  const { store } = session(ctx);
   checkNameSyntax(input.Name);
   const key = canonicalKey(input.Name);
-  store.purgeIfExpired(ctx.region, key, ctx.now);
-  if (!store.find(ctx.region, key, ctx.now)) throw parameterNotFound();
-  store.delete(ctx.region, key);
+  store.purgeIfExpired(ctx.db, ctx.region, key, ctx.now);
+  if (!store.find(ctx.db, ctx.region, key, ctx.now)) throw parameterNotFound();
+  store.remove(ctx.db, ctx.region, key);
   return {};
 });
 
 /** DeleteParameters: up to 10 names; those that are not there are listed, never an error. */
 export const deleteParameters = operation(shapes.DeleteParameters, (input, ctx) => {
-  const { store } = session(ctx);
   const deleted: string[] = [];
   const invalid: string[] = [];
   for (const name of new Set(input.Names)) {
@@ -141,9 +138,9 @@ export const deleteParameters = operation(shapes.DeleteParameters, (input, ctx) 
       invalid.push(name);
       continue;
     }
-    store.purgeIfExpired(ctx.region, key, ctx.now);
-    if (store.find(ctx.region, key, ctx.now)) {
-      store.delete(ctx.region, key);
+    store.purgeIfExpired(ctx.db, ctx.region, key, ctx.now);
+    if (store.find(ctx.db, ctx.region, key, ctx.now)) {
+      store.remove(ctx.db, ctx.region, key);
       deleted.push(name);
     } else invalid.push(name);
   }

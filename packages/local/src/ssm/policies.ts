@@ -79,9 +79,9 @@ function checkInterval(type: string, attrs: Record<string, unknown>, field: 'Bef
 }
 
 /** The `Policies` member of ParameterMetadata / ParameterHistory. */
-export function renderPolicies(stored: string | null): Array<{ PolicyText: string; PolicyType: string; PolicyStatus: string }> {
+export function renderPolicies(stored: string[] | null): Array<{ PolicyText: string; PolicyType: string; PolicyStatus: string }> {
   if (!stored) return [];
-  return (JSON.parse(stored) as string[]).map((text) => ({
+  return stored.map((text) => ({
     PolicyText: text,
     PolicyType: (JSON.parse(text) as { Type: string }).Type,
     PolicyStatus: 'Pending',

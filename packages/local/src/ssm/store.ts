@@ -1,5 +1,66 @@
-import type { Statement } from 'better-sqlite3';
-import type { Db } from '../db.js';
+import { type Db, statement as sql } from '../db.js';
+
+/**
+ * The Parameter Store tables and every SQL statement that touches them, in the
+ * same style as the Secrets Manager store: functions taking the database first,
+ * statements prepared once per database (`db.ts`), JSON columns decoded here.
+ * Every read takes `now` and hides parameters whose Expiration policy has
+ * passed, so an expired parameter is gone even before the sweeper deletes it.
+ *
+ * Tables. A parameter is one row in `ssm_parameters` (its
+ * canonical key, display name, latest version, expiry) plus one row per kept
+ * version in `ssm_versions`; labels and tags hang off the parameter and go
+ * with it (ON DELETE CASCADE). Every row is scoped by region: regions are
+ * separate namespaces, as on AWS.
+ *
+ * Values: String/StringList in `value`; SecureString only ever as
+ * `sealed` (AES-256-GCM ciphertext), never plaintext.
+ */
+const SCHEMA = `
+    CREATE TABLE IF NOT EXISTS ssm_parameters (
+      region     TEXT NOT NULL,
+      key        TEXT NOT NULL,
+      name       TEXT NOT NULL,
+      version    INTEGER NOT NULL,
+      expires_at INTEGER,
+      PRIMARY KEY (region, key)
+    ) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS ssm_versions (
+      region          TEXT NOT NULL,
+      key             TEXT NOT NULL,
+      version         INTEGER NOT NULL,
+      type            TEXT NOT NULL,
+      value           TEXT,
+      sealed          BLOB,
+      key_id          TEXT,
+      description     TEXT,
+      allowed_pattern TEXT,
+      tier            TEXT NOT NULL,
+      policies        TEXT,
+      data_type       TEXT NOT NULL,
+      modified_at     INTEGER NOT NULL,
+      modified_by     TEXT NOT NULL,
+      PRIMARY KEY (region, key, version),
+      FOREIGN KEY (region, key) REFERENCES ssm_parameters (region, key) ON DELETE CASCADE
+    ) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS ssm_labels (
+      region  TEXT NOT NULL,
+      key     TEXT NOT NULL,
+      label   TEXT NOT NULL,
+      version INTEGER NOT NULL,
+      PRIMARY KEY (region, key, label),
+      FOREIGN KEY (region, key) REFERENCES ssm_parameters (region, key) ON DELETE CASCADE
+    ) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS ssm_tags (
+      region    TEXT NOT NULL,
+      key       TEXT NOT NULL,
+      tag_key   TEXT NOT NULL,
+      tag_value TEXT NOT NULL,
+      PRIMARY KEY (region, key, tag_key),
+      FOREIGN KEY (region, key) REFERENCES ssm_parameters (region, key) ON DELETE CASCADE
+    ) WITHOUT ROWID;
+    CREATE INDEX IF NOT EXISTS ssm_parameters_expiry ON ssm_parameters (expires_at) WHERE expires_at IS NOT NULL;
+`;
 
 export type ParameterType = 'String' | 'StringList' | 'SecureString';
 export type Tier = 'Standard' | 'Advanced';
@@ -21,8 +82,8 @@ export interface VersionRow {
   description: string | null;
   allowed_pattern: string | null;
   tier: Tier;
-  /** JSON array of the policy texts as given. */
-  policies: string | null;
+  /** The policy texts as given (a JSON array in the column); null = none. */
+  policies: string[] | null;
   data_type: string;
   modified_at: number;
   modified_by: string;
@@ -37,163 +98,226 @@ const JOIN = `SELECT p.region, p.key, p.name, p.expires_at, v.* FROM ssm_paramet
   JOIN ssm_versions v ON v.region = p.region AND v.key = p.key`;
 const LIVE = '(p.expires_at IS NULL OR p.expires_at > @now)';
 
-/**
- * All SQL of Parameter Store, prepared once per database. Every read takes
- * `now` and hides parameters whose Expiration policy has passed, so an
- * expired parameter is gone even before the sweeper deletes it.
- */
-export class ParameterStore {
-  private readonly s: Record<string, Statement>;
+type Stored<T extends { policies: string[] | null }> = Omit<T, 'policies'> & { policies: string | null };
+/** Decodes the JSON column of a version row. */
+function decode<T extends { policies: string[] | null }>(row: Stored<T> | undefined): T | undefined {
+  return row && ({ ...row, policies: row.policies === null ? null : (JSON.parse(row.policies) as string[]) } as T);
+}
+const encodePolicies = (policies: string[] | null) => (policies === null ? null : JSON.stringify(policies));
 
-  constructor(readonly db: Db) {
-    const p = (sql: string) => db.prepare(sql);
-    this.s = {
-      find: p(`SELECT * FROM ssm_parameters p WHERE region = @region AND key = @key AND ${LIVE}`),
-      findAny: p('SELECT * FROM ssm_parameters WHERE region = @region AND key = @key'),
-      latest: p(`${JOIN} AND v.version = p.version WHERE p.region = @region AND p.key = @key AND ${LIVE}`),
-      atVersion: p(`${JOIN} AND v.version = @version WHERE p.region = @region AND p.key = @key AND ${LIVE}`),
-      labelVersion: p('SELECT version FROM ssm_labels WHERE region = @region AND key = @key AND label = @label'),
-      insertParameter: p(
-        'INSERT INTO ssm_parameters (region, key, name, version, expires_at) VALUES (@region, @key, @name, @version, @expires_at)',
-      ),
-      updateParameter: p('UPDATE ssm_parameters SET version = @version, expires_at = @expires_at WHERE region = @region AND key = @key'),
-      insertVersion: p(`INSERT INTO ssm_versions (region, key, version, type, value, sealed, key_id, description, allowed_pattern, tier,
-        policies, data_type, modified_at, modified_by) VALUES (@region, @key, @version, @type, @value, @sealed, @key_id, @description,
-        @allowed_pattern, @tier, @policies, @data_type, @modified_at, @modified_by)`),
-      versionCount: p('SELECT count(*) AS n, min(version) AS oldest FROM ssm_versions WHERE region = @region AND key = @key'),
-      deleteVersion: p('DELETE FROM ssm_versions WHERE region = @region AND key = @key AND version = @version'),
-      deleteParameter: p('DELETE FROM ssm_parameters WHERE region = @region AND key = @key'),
-      countTier: p(`SELECT count(*) AS n FROM ssm_parameters p JOIN ssm_versions v ON v.region = p.region AND v.key = p.key
-        AND v.version = p.version WHERE p.region = @region AND v.tier = @tier AND ${LIVE}`),
-      history: p(`SELECT * FROM ssm_versions WHERE region = @region AND key = @key AND version > @after ORDER BY version LIMIT @limit`),
-      labels: p('SELECT label, version FROM ssm_labels WHERE region = @region AND key = @key ORDER BY label'),
-      labelsOf: p('SELECT label FROM ssm_labels WHERE region = @region AND key = @key AND version = @version ORDER BY label'),
-      putLabel: p(`INSERT INTO ssm_labels (region, key, label, version) VALUES (@region, @key, @label, @version)
-        ON CONFLICT (region, key, label) DO UPDATE SET version = excluded.version`),
-      deleteLabel: p('DELETE FROM ssm_labels WHERE region = @region AND key = @key AND label = @label AND version = @version'),
-      tags: p('SELECT tag_key AS Key, tag_value AS Value FROM ssm_tags WHERE region = @region AND key = @key ORDER BY tag_key'),
-      tagCount: p('SELECT count(*) AS n FROM ssm_tags WHERE region = @region AND key = @key'),
-      putTag: p(`INSERT INTO ssm_tags (region, key, tag_key, tag_value) VALUES (@region, @key, @tag_key, @tag_value)
-        ON CONFLICT (region, key, tag_key) DO UPDATE SET tag_value = excluded.tag_value`),
-      deleteTag: p('DELETE FROM ssm_tags WHERE region = @region AND key = @key AND tag_key = @tag_key'),
-      page: p(`${JOIN} AND v.version = p.version WHERE p.region = @region AND p.key > @after AND p.key >= @from AND p.key < @to
-        AND ${LIVE} ORDER BY p.key LIMIT @limit`),
-      expired: p('SELECT region, key FROM ssm_parameters WHERE expires_at IS NOT NULL AND expires_at <= @now'),
-    };
-  }
-
-  /** The parameter row, ignoring expired ones. */
-  find(region: string, key: string, now: number): ParameterRow | undefined {
-    return this.s.find.get({ region, key, now }) as ParameterRow | undefined;
-  }
-
-  /** Deletes the parameter if its expiration passed; true when it did (writes call this first). */
-  purgeIfExpired(region: string, key: string, now: number): boolean {
-    const row = this.s.findAny.get({ region, key }) as ParameterRow | undefined;
-    if (row?.expires_at != null && row.expires_at <= now) {
-      this.s.deleteParameter.run({ region, key });
-      return true;
-    }
-    return false;
-  }
-
-  latest(region: string, key: string, now: number): ParameterVersion | undefined {
-    return this.s.latest.get({ region, key, now }) as ParameterVersion | undefined;
-  }
-
-  atVersion(region: string, key: string, version: number, now: number): ParameterVersion | undefined {
-    return this.s.atVersion.get({ region, key, version, now }) as ParameterVersion | undefined;
-  }
-
-  versionOfLabel(region: string, key: string, label: string): number | undefined {
-    return (this.s.labelVersion.get({ region, key, label }) as { version: number } | undefined)?.version;
-  }
-
-  create(region: string, key: string, name: string, expiresAt: number | null, version: NewVersion): void {
-    this.s.insertParameter.run({ region, key, name, version: 1, expires_at: expiresAt });
-    this.s.insertVersion.run({ region, key, version: 1, ...version });
-  }
-
-  addVersion(region: string, key: string, versionNumber: number, expiresAt: number | null, version: NewVersion): void {
-    this.s.insertVersion.run({ region, key, version: versionNumber, ...version });
-    this.s.updateParameter.run({ region, key, version: versionNumber, expires_at: expiresAt });
-  }
-
-  versionStats(region: string, key: string): { n: number; oldest: number } {
-    return this.s.versionCount.get({ region, key }) as { n: number; oldest: number };
-  }
-
-  deleteVersion(region: string, key: string, version: number): void {
-    this.s.deleteVersion.run({ region, key, version });
-  }
-
-  delete(region: string, key: string): void {
-    this.s.deleteParameter.run({ region, key });
-  }
-
-  countTier(region: string, tier: Tier, now: number): number {
-    return (this.s.countTier.get({ region, tier, now }) as { n: number }).n;
-  }
-
-  history(region: string, key: string, afterVersion: number, limit: number): VersionRow[] {
-    return this.s.history.all({ region, key, after: afterVersion, limit }) as VersionRow[];
-  }
-
-  /** label → version for one parameter. */
-  labels(region: string, key: string): Map<string, number> {
-    const rows = this.s.labels.all({ region, key }) as Array<{ label: string; version: number }>;
-    return new Map(rows.map((r) => [r.label, r.version]));
-  }
-
-  labelsOf(region: string, key: string, version: number): string[] {
-    return (this.s.labelsOf.all({ region, key, version }) as Array<{ label: string }>).map((r) => r.label);
-  }
-
-  /** Attaches `label` to `version`, moving it off any other version of the parameter. */
-  putLabel(region: string, key: string, label: string, version: number): void {
-    this.s.putLabel.run({ region, key, label, version });
-  }
-
-  removeLabel(region: string, key: string, label: string, version: number): boolean {
-    return this.s.deleteLabel.run({ region, key, label, version }).changes > 0;
-  }
-
-  tags(region: string, key: string): Array<{ Key: string; Value: string }> {
-    return this.s.tags.all({ region, key }) as Array<{ Key: string; Value: string }>;
-  }
-
-  tagCount(region: string, key: string): number {
-    return (this.s.tagCount.get({ region, key }) as { n: number }).n;
-  }
-
-  putTag(region: string, key: string, tagKey: string, tagValue: string): void {
-    this.s.putTag.run({ region, key, tag_key: tagKey, tag_value: tagValue });
-  }
-
-  deleteTag(region: string, key: string, tagKey: string): void {
-    this.s.deleteTag.run({ region, key, tag_key: tagKey });
-  }
-
-  /**
-   * Latest versions of live parameters with keys in [from, to) after `after`,
-   * in key order: the unit that listing operations page through.
-   */
-  page(region: string, range: { from: string; to: string }, after: string, limit: number, now: number): ParameterVersion[] {
-    return this.s.page.all({ region, from: range.from, to: range.to, after, limit, now }) as ParameterVersion[];
-  }
-
-  expired(now: number): Array<{ region: string; key: string }> {
-    return this.s.expired.all({ now }) as Array<{ region: string; key: string }>;
-  }
+export function initSchema(db: Db): void {
+  db.exec(SCHEMA);
 }
 
-const stores = new WeakMap<Db, ParameterStore>();
+export function resetStore(db: Db): void {
+  db.exec('DELETE FROM ssm_tags; DELETE FROM ssm_labels; DELETE FROM ssm_versions; DELETE FROM ssm_parameters;');
+}
 
-export function storeFor(db: Db): ParameterStore {
-  let store = stores.get(db);
-  if (!store) {
-    store = new ParameterStore(db);
-    stores.set(db, store);
+// ---- parameters and versions ------------------------------------------------
+
+/** The parameter row, ignoring expired ones. */
+export function find(db: Db, region: string, key: string, now: number): ParameterRow | undefined {
+  return sql(db, `SELECT * FROM ssm_parameters p WHERE region = @region AND key = @key AND ${LIVE}`).get({ region, key, now }) as
+    | ParameterRow
+    | undefined;
+}
+
+/** Deletes the parameter if its expiration passed; true when it did (writes call this first). */
+export function purgeIfExpired(db: Db, region: string, key: string, now: number): boolean {
+  const row = sql(db, 'SELECT * FROM ssm_parameters WHERE region = @region AND key = @key').get({ region, key }) as
+    | ParameterRow
+    | undefined;
+  if (row?.expires_at != null && row.expires_at <= now) {
+    remove(db, region, key);
+    return true;
   }
-  return store;
+  return false;
+}
+
+export function latest(db: Db, region: string, key: string, now: number): ParameterVersion | undefined {
+  return decode<ParameterVersion>(
+    sql(db, `${JOIN} AND v.version = p.version WHERE p.region = @region AND p.key = @key AND ${LIVE}`).get({ region, key, now }) as
+      | Stored<ParameterVersion>
+      | undefined,
+  );
+}
+
+export function atVersion(db: Db, region: string, key: string, version: number, now: number): ParameterVersion | undefined {
+  return decode<ParameterVersion>(
+    sql(db, `${JOIN} AND v.version = @version WHERE p.region = @region AND p.key = @key AND ${LIVE}`).get({ region, key, version, now }) as
+      | Stored<ParameterVersion>
+      | undefined,
+  );
+}
+
+function insertVersion(db: Db, region: string, key: string, versionNumber: number, version: NewVersion): void {
+  sql(
+    db,
+    `INSERT INTO ssm_versions (region, key, version, type, value, sealed, key_id, description, allowed_pattern, tier,
+      policies, data_type, modified_at, modified_by) VALUES (@region, @key, @version, @type, @value, @sealed, @key_id, @description,
+      @allowed_pattern, @tier, @policies, @data_type, @modified_at, @modified_by)`,
+  ).run({ region, key, version: versionNumber, ...version, policies: encodePolicies(version.policies) });
+}
+
+export function create(db: Db, region: string, key: string, name: string, expiresAt: number | null, version: NewVersion): void {
+  sql(db, 'INSERT INTO ssm_parameters (region, key, name, version, expires_at) VALUES (@region, @key, @name, @version, @expires_at)').run({
+    region,
+    key,
+    name,
+    version: 1,
+    expires_at: expiresAt,
+  });
+  insertVersion(db, region, key, 1, version);
+}
+
+export function addVersion(
+  db: Db,
+  region: string,
+  key: string,
+  versionNumber: number,
+  expiresAt: number | null,
+  version: NewVersion,
+): void {
+  insertVersion(db, region, key, versionNumber, version);
+  sql(db, 'UPDATE ssm_parameters SET version = @version, expires_at = @expires_at WHERE region = @region AND key = @key').run({
+    region,
+    key,
+    version: versionNumber,
+    expires_at: expiresAt,
+  });
+}
+
+export function versionStats(db: Db, region: string, key: string): { n: number; oldest: number } {
+  return sql(db, 'SELECT count(*) AS n, min(version) AS oldest FROM ssm_versions WHERE region = @region AND key = @key').get({
+    region,
+    key,
+  }) as { n: number; oldest: number };
+}
+
+export function deleteVersion(db: Db, region: string, key: string, version: number): void {
+  sql(db, 'DELETE FROM ssm_versions WHERE region = @region AND key = @key AND version = @version').run({ region, key, version });
+}
+
+/** Deletes a parameter; its versions, labels and tags go with it. */
+export function remove(db: Db, region: string, key: string): void {
+  sql(db, 'DELETE FROM ssm_parameters WHERE region = @region AND key = @key').run({ region, key });
+}
+
+export function countTier(db: Db, region: string, tier: Tier, now: number): number {
+  return (
+    sql(
+      db,
+      `SELECT count(*) AS n FROM ssm_parameters p JOIN ssm_versions v ON v.region = p.region AND v.key = p.key
+        AND v.version = p.version WHERE p.region = @region AND v.tier = @tier AND ${LIVE}`,
+    ).get({ region, tier, now }) as { n: number }
+  ).n;
+}
+
+export function history(db: Db, region: string, key: string, afterVersion: number, limit: number): VersionRow[] {
+  const rows = sql(
+    db,
+    'SELECT * FROM ssm_versions WHERE region = @region AND key = @key AND version > @after ORDER BY version LIMIT @limit',
+  ).all({ region, key, after: afterVersion, limit }) as Stored<VersionRow>[];
+  return rows.map((r) => decode<VersionRow>(r) as VersionRow);
+}
+
+/**
+ * Latest versions of live parameters with keys in [from, to) after `after`,
+ * in key order: the unit that listing operations page through.
+ */
+export function page(
+  db: Db,
+  region: string,
+  range: { from: string; to: string },
+  after: string,
+  limit: number,
+  now: number,
+): ParameterVersion[] {
+  const rows = sql(
+    db,
+    `${JOIN} AND v.version = p.version WHERE p.region = @region AND p.key > @after AND p.key >= @from AND p.key < @to
+      AND ${LIVE} ORDER BY p.key LIMIT @limit`,
+  ).all({ region, from: range.from, to: range.to, after, limit, now }) as Stored<ParameterVersion>[];
+  return rows.map((r) => decode<ParameterVersion>(r) as ParameterVersion);
+}
+
+export function expired(db: Db, now: number): Array<{ region: string; key: string }> {
+  return sql(db, 'SELECT region, key FROM ssm_parameters WHERE expires_at IS NOT NULL AND expires_at <= @now').all({ now }) as Array<{
+    region: string;
+    key: string;
+  }>;
+}
+
+// ---- labels -------------------------------------------------------------------
+
+export function versionOfLabel(db: Db, region: string, key: string, label: string): number | undefined {
+  return (
+    sql(db, 'SELECT version FROM ssm_labels WHERE region = @region AND key = @key AND label = @label').get({ region, key, label }) as
+      | { version: number }
+      | undefined
+  )?.version;
+}
+
+/** label → version for one parameter. */
+export function labels(db: Db, region: string, key: string): Map<string, number> {
+  const rows = sql(db, 'SELECT label, version FROM ssm_labels WHERE region = @region AND key = @key ORDER BY label').all({
+    region,
+    key,
+  }) as Array<{ label: string; version: number }>;
+  return new Map(rows.map((r) => [r.label, r.version]));
+}
+
+export function labelsOf(db: Db, region: string, key: string, version: number): string[] {
+  return (
+    sql(db, 'SELECT label FROM ssm_labels WHERE region = @region AND key = @key AND version = @version ORDER BY label').all({
+      region,
+      key,
+      version,
+    }) as Array<{ label: string }>
+  ).map((r) => r.label);
+}
+
+/** Attaches `label` to `version`, moving it off any other version of the parameter. */
+export function putLabel(db: Db, region: string, key: string, label: string, version: number): void {
+  sql(
+    db,
+    `INSERT INTO ssm_labels (region, key, label, version) VALUES (@region, @key, @label, @version)
+      ON CONFLICT (region, key, label) DO UPDATE SET version = excluded.version`,
+  ).run({ region, key, label, version });
+}
+
+export function removeLabel(db: Db, region: string, key: string, label: string, version: number): boolean {
+  return (
+    sql(db, 'DELETE FROM ssm_labels WHERE region = @region AND key = @key AND label = @label AND version = @version').run({
+      region,
+      key,
+      label,
+      version,
+    }).changes > 0
+  );
+}
+
+// ---- tags ---------------------------------------------------------------------
+
+export function tags(db: Db, region: string, key: string): Array<{ Key: string; Value: string }> {
+  return sql(db, 'SELECT tag_key AS Key, tag_value AS Value FROM ssm_tags WHERE region = @region AND key = @key ORDER BY tag_key').all({
+    region,
+    key,
+  }) as Array<{ Key: string; Value: string }>;
+}
+
+export function tagCount(db: Db, region: string, key: string): number {
+  return (sql(db, 'SELECT count(*) AS n FROM ssm_tags WHERE region = @region AND key = @key').get({ region, key }) as { n: number }).n;
+}
+
+export function putTag(db: Db, region: string, key: string, tagKey: string, tagValue: string): void {
+  sql(
+    db,
+    `INSERT INTO ssm_tags (region, key, tag_key, tag_value) VALUES (@region, @key, @tag_key, @tag_value)
+      ON CONFLICT (region, key, tag_key) DO UPDATE SET tag_value = excluded.tag_value`,
+  ).run({ region, key, tag_key: tagKey, tag_value: tagValue });
+}
+
+export function deleteTag(db: Db, region: string, key: string, tagKey: string): void {
+  sql(db, 'DELETE FROM ssm_tags WHERE region = @region AND key = @key AND tag_key = @tag_key').run({ region, key, tag_key: tagKey });
 }

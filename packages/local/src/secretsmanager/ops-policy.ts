@@ -2,7 +2,7 @@ import { AwsError } from '../errors.js';
 import { operation, type ServiceContext } from '../module.js';
 import { markedForDeletion, replicaNotPermitted } from './errors.js';
 import { syncReplicas } from './replication.js';
-import { shapes } from './schema.js';
+import { shapes } from './shapes.js';
 import { requireSecret, type SecretRow, updateSecret } from './store.js';
 
 /**

@@ -2,10 +2,10 @@ import { AwsError } from '../errors.js';
 import { operation } from '../module.js';
 import { invalidParameter } from './errors.js';
 import { checkFilters, matchesFilters } from './filters.js';
-import { getSecretValue } from './operations.js';
-import { page } from './pagination.js';
+import { getSecretValue } from './ops-secrets.js';
+import { page } from './paging.js';
 import { secretMetadata } from './render.js';
-import { shapes } from './schema.js';
+import { shapes } from './shapes.js';
 import { listSecretsInRegion, type SecretRow } from './store.js';
 
 /** ListSecrets and BatchGetSecretValue: the operations that walk a region's secrets. */

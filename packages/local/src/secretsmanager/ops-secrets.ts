@@ -21,10 +21,10 @@ import {
   valueRequired,
 } from './errors.js';
 import { assertValidName, dayStart, isArn, secretArn } from './names.js';
-import { page } from './pagination.js';
+import { page } from './paging.js';
 import { describeSecret } from './render.js';
 import { replicateTo, syncReplicas } from './replication.js';
-import { shapes, type Tag } from './schema.js';
+import { shapes, type Tag } from './shapes.js';
 import {
   deleteSecret,
   findSecret,
@@ -177,7 +177,7 @@ export const secretOperations = {
       description: input.Description ?? null,
       kms_key_id: input.KmsKeyId || null,
       type: input.Type || null,
-      tags: tags ? JSON.stringify(tags) : null,
+      tags: tags ?? null,
       created_ms: ctx.now,
       last_changed_ms: ctx.now,
       last_value_changed_ms: value ? ctx.now : null,
@@ -344,13 +344,11 @@ export const secretOperations = {
   TagResource: operation(shapes.TagResource, (input, ctx) => {
     const tags = checkTags(input.Tags) ?? [];
     const secret = requireWritable(ctx, input.SecretId);
-    const merged = new Map<string, string>(
-      (secret.tags ? (JSON.parse(secret.tags) as { Key: string; Value: string }[]) : []).map((t) => [t.Key, t.Value]),
-    );
+    const merged = new Map<string, string>((secret.tags ?? []).map((t) => [t.Key, t.Value]));
     for (const t of tags) merged.set(t.Key, t.Value);
     if (merged.size > 50) throw invalidParameter('A secret can have at most 50 tags.');
     const updated = updateSecret(ctx.db, secret, {
-      tags: JSON.stringify([...merged].map(([Key, Value]) => ({ Key, Value }))),
+      tags: [...merged].map(([Key, Value]) => ({ Key, Value })),
       last_changed_ms: ctx.now,
     });
     syncReplicas(ctx, updated);
@@ -360,9 +358,9 @@ export const secretOperations = {
   UntagResource: operation(shapes.UntagResource, (input, ctx) => {
     const secret = requireWritable(ctx, input.SecretId);
     const remove = new Set(input.TagKeys);
-    const tags = (secret.tags ? (JSON.parse(secret.tags) as { Key: string; Value: string }[]) : []).filter((t) => !remove.has(t.Key));
-    // After removing every tag AWS shows `Tags: []`, so the column becomes "[]", not null.
-    const updated = updateSecret(ctx.db, secret, { tags: JSON.stringify(tags), last_changed_ms: ctx.now });
+    const tags = (secret.tags ?? []).filter((t) => !remove.has(t.Key));
+    // After removing every tag AWS shows `Tags: []`, so the column becomes [], not null.
+    const updated = updateSecret(ctx.db, secret, { tags, last_changed_ms: ctx.now });
     syncReplicas(ctx, updated);
     return {};
   }),

@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import { operation } from '../module.js';
 import type { Infer } from '../shape.js';
 import { invalidParameter } from './errors.js';
-import { shapes } from './schema.js';
+import { shapes } from './shapes.js';
 
 /**
  * GetRandomPassword (aws-api-facts §2.8), from the OS CSPRNG (`crypto.randomInt`,
