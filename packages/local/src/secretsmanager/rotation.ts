@@ -5,7 +5,7 @@ import type { FunctionInvoker } from '../functions/invoke.js';
 import { asyncOperation, operation, type ServiceContext } from '../module.js';
 import { invalidRequest, markedForDeletion, missingToken, notFound, replicaNotPermitted, tokenInUse } from './errors.js';
 import { nextRotation, parseRotationRules, type Schedule } from './rotation-rules.js';
-import { type RotateSecretInput, type RotationRulesInput, shapes } from './shapes.js';
+import { type RotateSecretInput, shapes } from './shapes.js';
 import {
   deleteVersion,
   detachLabel,
