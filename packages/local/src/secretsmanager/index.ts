@@ -3,9 +3,9 @@ import type { OperationHandler, ServiceContext, ServiceModule } from '../module.
 import { listOperations } from './ops-list.js';
 import { passwordOperations } from './ops-password.js';
 import { policyOperations } from './ops-policy.js';
+import { replicationOperations } from './ops-replication.js';
+import { cancelRotationOperations, rotationOperations } from './ops-rotation.js';
 import { getSecretValue, secretOperations } from './ops-secrets.js';
-import { replicationOperations } from './replication.js';
-import { cancelRotationOperations, rotationOperations } from './rotation.js';
 import { sweepRotations } from './rotation-scheduler.js';
 import { initSchema, resetStore } from './store.js';
 import { purgeExpiredSecrets } from './sweep.js';

@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '../db.js';
 import { AwsError } from '../errors.js';
 import type { FunctionInvoker } from '../functions/invoke.js';
-import { asyncOperation, operation, type ServiceContext } from '../module.js';
-import { invalidRequest, markedForDeletion, missingToken, notFound, replicaNotPermitted, tokenInUse } from './errors.js';
+import type { ServiceContext } from '../module.js';
+import { invalidRequest, markedForDeletion, notFound, replicaNotPermitted, tokenInUse } from './errors.js';
 import { nextRotation, parseRotationRules, type Schedule } from './rotation-rules.js';
-import { type RotateSecretInput, shapes } from './shapes.js';
+import type { RotateSecretInput } from './shapes.js';
 import {
   deleteVersion,
   detachLabel,
@@ -21,8 +21,8 @@ import {
 import { AWSCURRENT, AWSPENDING, createVersion, openValue } from './versions.js';
 
 /**
- * RotateSecret and CancelRotateSecret, and the rotation protocol as Secrets
- * Manager runs it (aws-api-facts §2.7): record the configuration, create the
+ * The rotation protocol as Secrets Manager runs it, for RotateSecret
+ * (`ops-rotation.ts`) and the scheduler (aws-api-facts §2.7): record the configuration, create the
  * `AWSPENDING` version with no value, then invoke the rotation function
  * synchronously for createSecret, setSecret, testSecret and finishSecret with
  * `{Step, SecretId, ClientRequestToken, RotationToken}`.
@@ -67,7 +67,7 @@ export function scheduleOf(secret: SecretRow): Schedule | undefined {
   }
 }
 
-function requireRotatable(db: Db, region: string, secretId: string): SecretRow {
+export function requireRotatable(db: Db, region: string, secretId: string): SecretRow {
   const secret = findSecret(db, region, secretId);
   if (!secret) throw notFound();
   if (secret.deleted_ms !== null) throw markedForDeletion();
@@ -87,38 +87,8 @@ interface Plan {
   currentAtStart?: string;
 }
 
-export function rotationOperations(invoker: FunctionInvoker | undefined) {
-  return {
-    RotateSecret: asyncOperation(shapes.RotateSecret, async (input, ctx) => {
-      const token = input.ClientRequestToken;
-      if (token === undefined) throw missingToken();
-      if (input.RotationRules) parseRotationRules(input.RotationRules);
-      const setup = ctx.db.transaction(() => planRotation(ctx, invoker, input, token))();
-      if ('done' in setup) return setup.done;
-      await executeRotation(ctx, invoker, setup.plan);
-      return { ARN: setup.plan.secretArn, Name: setup.name, VersionId: token };
-    }),
-  };
-}
-
-/** CancelRotateSecret: turns rotation off; rules and function stay (and are still shown). */
-export const cancelRotationOperations = {
-  CancelRotateSecret: operation(shapes.CancelRotateSecret, (input, ctx) => {
-    let secret = requireRotatable(ctx.db, ctx.region, input.SecretId);
-    if (secret.rotation_enabled === null) {
-      throw invalidRequest("Secrets Manager can't cancel rotation because rotation is not configured for this secret.");
-    }
-    secret = setRotationConfig(ctx.db, secret, { enabled: false });
-    secret = updateSecret(ctx.db, secret, { last_changed_ms: ctx.now });
-    const out: Record<string, unknown> = { ARN: secret.arn, Name: secret.name };
-    const pending = pendingRotation(ctx.db, secret);
-    if (pending) out.VersionId = pending;
-    return out;
-  }),
-};
-
 /** Validates and records a RotateSecret request (one transaction); nothing is written if it fails. */
-function planRotation(
+export function planRotation(
   ctx: ServiceContext,
   invoker: FunctionInvoker | undefined,
   input: RotateSecretInput,
@@ -182,7 +152,7 @@ function planRotation(
 }
 
 /** Invokes each step in order, then records the outcome (its own transaction). */
-async function executeRotation(ctx: ServiceContext, invoker: FunctionInvoker | undefined, plan: Plan): Promise<RotationOutcome> {
+export async function executeRotation(ctx: ServiceContext, invoker: FunctionInvoker | undefined, plan: Plan): Promise<RotationOutcome> {
   const { log } = ctx;
   const rotationToken = randomUUID();
   let failedStep: RotationStep | undefined;
