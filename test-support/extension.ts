@@ -56,7 +56,7 @@ export async function startExtension(opts: StartExtensionOptions): Promise<Exten
       PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: String(port),
       ...opts.env,
     },
-    readyPattern: /listening on (http:\/\/\S+)/,
+    readyPattern: /listening on (http:\/\/[^\s"]+)/,
   });
   return { ...proc, url: proc.match[1], port, token, headers: { 'X-Aws-Parameters-Secrets-Token': token } };
 }

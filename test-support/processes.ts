@@ -90,7 +90,7 @@ export async function startServe(args: string[] = [], env?: NodeJS.ProcessEnv): 
   const storage = args.includes('--data') ? [] : ['--in-memory'];
   const proc = await spawnTs(CLI_SOURCE, ['serve', '--port', '0', ...storage, ...args], {
     env,
-    readyPattern: /listening on (http:\/\/\S+)/,
+    readyPattern: /listening on (http:\/\/[^\s"]+)/,
   });
   return { ...proc, url: proc.match[1] };
 }

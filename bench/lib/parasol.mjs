@@ -18,7 +18,7 @@ export function startServe(args = ['--in-memory']) {
     let out = '';
     child.stdout.on('data', (d) => {
       out += d;
-      const m = out.match(/listening on (http:\/\/\S+)/);
+      const m = out.match(/listening on (http:\/\/[^\s"]+)/);
       if (m) resolve({ url: m[1], stop: () => child.kill() });
     });
     child.once('exit', (code) => reject(new Error(`parasol serve exited ${code}: ${out}`)));

@@ -152,7 +152,7 @@ export async function run() {
     ],
   };
 
-  const serve = await startProcess([CLI, 'serve', '--port', '0', '--in-memory'], {}, /listening on (http:\/\/\S+)/);
+  const serve = await startProcess([CLI, 'serve', '--port', '0', '--in-memory'], {}, /listening on (http:\/\/[^\s"]+)/);
   let extension;
   let baseline;
   try {
@@ -171,7 +171,7 @@ export async function run() {
         AWS_TOKEN: token,
         PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: String(port),
       },
-      /listening on (http:\/\/\S+)/,
+      /listening on (http:\/\/[^\s"]+)/,
     );
     baseline = await startBaseline({ body: JSON.stringify({ ...SECRET, ResultMetadata: {} }) });
     const load = (target) => runLoad({ target, concurrency: 1, durationMs: 2000, warmupMs: 300 });

@@ -2,40 +2,73 @@
 /**
  * The `parasol` command. Each subcommand lives in its own module and is
  * imported only when used, so `parasol extension` never loads the local service.
+ *
+ * Exit codes: 0 done, 1 failed (the message says why), 2 usage error (unknown
+ * command or flag, bad flag value; the message points at `--help`).
  */
+import { readFileSync } from 'node:fs';
+
+interface Command {
+  run(argv: string[]): Promise<void>;
+}
+
+/** One line per command: its one-line summary and its lazily imported module. */
+const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  serve: {
+    summary: 'local AWS-compatible Secrets Manager + Parameter Store (default 127.0.0.1:2774)',
+    load: () => import('./commands/serve.js'),
+  },
+  extension: { summary: 'the caching extension / sidecar on 127.0.0.1:2773', load: () => import('./commands/extension.js') },
+  dev: { summary: 'serve + extension together, seeded, with a token and a ready curl', load: () => import('./commands/dev.js') },
+  layer: { summary: 'build Lambda layer zips (layer build)', load: () => import('./commands/layer.js') },
+};
+
 const USAGE = `usage: parasol <command> [options]
 
 commands:
-  serve       local AWS-compatible Secrets Manager + Parameter Store (default 127.0.0.1:2774)
-  extension   the caching extension / sidecar on 127.0.0.1:2773
-  dev         serve + extension together, seeded, with a token and a ready curl
-  layer       build Lambda layer zips (layer build)
+${Object.entries(COMMANDS)
+  .map(([name, c]) => `  ${name.padEnd(11)} ${c.summary}`)
+  .join('\n')}
 
-run 'parasol <command> --help' for a command's options.`;
+  parasol help <command>     the same as 'parasol <command> --help'
+  parasol --version, -v      print the version`;
 
-const commands: Record<string, () => Promise<{ run(argv: string[]): Promise<void> }>> = {
-  serve: () => import('./commands/serve.js'),
-  extension: () => import('./commands/extension.js'),
-  dev: () => import('./commands/dev.js'),
-  layer: () => import('./commands/layer.js'),
-};
+/** This package's version (src/ and dist/ both sit one level below package.json). */
+function version(): string {
+  return JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
+}
 
 async function main(argv: string[]): Promise<void> {
-  const [name, ...rest] = argv;
+  let [name, ...rest] = argv;
+  if (name === '--version' || name === '-v') {
+    process.stdout.write(`${version()}\n`);
+    return;
+  }
+  if (name === 'help' && rest.length > 0) {
+    name = rest[0];
+    rest = ['--help'];
+  }
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
-  const load = commands[name];
-  if (!load) {
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!command) {
     process.stderr.write(`parasol: unknown command '${name}'\n\n${USAGE}\n`);
     process.exitCode = 2;
     return;
   }
-  await (await load()).run(rest);
+  await (await command.load()).run(rest);
 }
 
 main(process.argv.slice(2)).catch((e: unknown) => {
+  const usage = e instanceof Error && e.name === 'UsageError' ? (e as Error & { command?: string }) : undefined;
+  if (usage) {
+    const help = usage.command ? ` (see 'parasol ${usage.command} --help')` : '';
+    process.stderr.write(`parasol${usage.command ? ` ${usage.command}` : ''}: ${usage.message}${help}\n`);
+    process.exitCode = 2;
+    return;
+  }
   process.stderr.write(`parasol: ${e instanceof Error ? e.message : String(e)}\n`);
   process.exitCode = 1;
 });

@@ -4,8 +4,9 @@
  * parasol's additions are PARASOL_-prefixed. An unusable value stops start-up
  * with a ConfigError naming the variable and its valid range.
  */
+
+import { LOG_FORMAT_ENV, LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from '@parasol/log';
 import { ConfigError } from './errors.js';
-import { LOG_LEVELS, type LogLevel } from './log.js';
 import { resolveToken } from './token.js';
 import { type Endpoints, resolveEndpoints } from './upstream/endpoints.js';
 
@@ -24,6 +25,8 @@ export interface ExtensionConfig {
   cacheSize: number;
   /** PARAMETERS_SECRETS_EXTENSION_LOG_LEVEL (default info). */
   logLevel: LogLevel;
+  /** PARASOL_LOG_FORMAT `text` or `json`; unset → text on a terminal, JSON lines otherwise (Lambda). */
+  logFormat?: LogFormat;
   /** PARAMETERS_SECRETS_EXTENSION_MAX_CONNECTIONS, outbound sockets per service, ≥ 1 (default 3). */
   maxConnections: number;
   /** SECRETS_MANAGER_TTL / SSM_PARAMETER_STORE_TTL in seconds, 0–300 (default 300). */
@@ -69,6 +72,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): LoadedConfig {
     cacheEnabled: boolean(env, 'PARAMETERS_SECRETS_EXTENSION_CACHE_ENABLED', true),
     cacheSize: integer(env, 'PARAMETERS_SECRETS_EXTENSION_CACHE_SIZE', 1000, 0, 1000),
     logLevel: logLevel(env),
+    logFormat: logFormat(env),
     maxConnections: integer(env, 'PARAMETERS_SECRETS_EXTENSION_MAX_CONNECTIONS', 3, 1, 1000),
     secretsManagerTtlSeconds: ttl('SECRETS_MANAGER_TTL'),
     ssmTtlSeconds: ttl('SSM_PARAMETER_STORE_TTL'),
@@ -130,6 +134,15 @@ function logLevel(env: NodeJS.ProcessEnv): LogLevel {
   if (!LOG_LEVELS.includes(lower)) {
     throw new ConfigError(name, `${name} must be one of DEBUG, INFO, WARN, ERROR, NONE (any case), got '${raw}'`);
   }
+  return lower;
+}
+
+function logFormat(env: NodeJS.ProcessEnv): LogFormat | undefined {
+  const raw = env[LOG_FORMAT_ENV]?.trim();
+  if (raw === undefined || raw === '') return undefined;
+  const lower = raw.toLowerCase() as LogFormat;
+  if (!LOG_FORMATS.includes(lower))
+    throw new ConfigError(LOG_FORMAT_ENV, `${LOG_FORMAT_ENV} must be text or json (any case), got '${raw}'`);
   return lower;
 }
 

@@ -19,6 +19,8 @@ export interface StartOptions {
   logger?: Logger;
   /** Loopback address to bind (default 127.0.0.1). The extension never binds beyond loopback. */
   host?: '127.0.0.1' | '::1' | 'localhost';
+  /** The level of the one log line per request (default debug; `parasol dev` uses info). */
+  requestLogLevel?: 'debug' | 'info';
 }
 
 export interface RunningExtension {
@@ -34,7 +36,7 @@ export interface RunningExtension {
 }
 
 export async function startExtension(config: ExtensionConfig, options: StartOptions = {}): Promise<RunningExtension> {
-  const log = options.logger ?? createLogger(config.logLevel);
+  const log = options.logger ?? createLogger(config.logLevel, config.logFormat);
   const metrics = new Metrics();
   const capacity = config.cacheEnabled ? config.cacheSize : 0;
   const cache = new ResponseCache({ maxEntries: capacity, maxStaleMs: config.maxStaleSeconds * 1000 });
@@ -47,6 +49,7 @@ export async function startExtension(config: ExtensionConfig, options: StartOpti
     cacheCapacity: capacity,
     metrics,
     log,
+    requestLogLevel: options.requestLogLevel,
   });
 
   // Explicit limits instead of Node's defaults (README, "Server limits"): headers within 10 s, the whole

@@ -32,13 +32,13 @@ export async function prefetch(deps: PrefetchDeps, boundMs = 1000): Promise<void
     ...config.prefetchSecrets.map((secretId) =>
       deps.lookup.secret({ kind: 'secret', secretId, refreshNow: false }).then(
         () => loaded++,
-        (e) => log.warn(`prefetch of secret ${secretId} failed: ${code(e)}`),
+        (e) => log.warn('prefetch failed', { secret: secretId, error: code(e) }),
       ),
     ),
     ...config.prefetchParameters.map((name) =>
       (name.endsWith('/') ? prefetchPath(deps, name) : prefetchParameter(deps, name)).then(
         () => loaded++,
-        (e) => log.warn(`prefetch of parameter ${name} failed: ${code(e)}`),
+        (e) => log.warn('prefetch failed', { parameter: name, error: code(e) }),
       ),
     ),
   ];

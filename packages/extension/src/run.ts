@@ -12,7 +12,8 @@ import { describeConfig, type ExtensionConfig, loadConfig } from './config.js';
 import { ConfigError } from './errors.js';
 import { type RunningExtension, startExtension } from './extension.js';
 import { ExtensionsApi } from './lambda.js';
-import { createLogger, type Logger } from './log.js';
+import { createLogger, type LogFormat, type Logger } from './log.js';
+import { packageVersion } from './upstream/index.js';
 import { preloadSigner } from './upstream/sigv4.js';
 
 /**
@@ -35,17 +36,21 @@ export async function runFromEnvironment(env: NodeJS.ProcessEnv = process.env): 
   const runtimeApi = env.AWS_LAMBDA_RUNTIME_API;
   let config: ExtensionConfig;
   let extension: RunningExtension;
-  let log: Logger = createLogger('info');
+  // Until the configuration is read: info, and the format the environment asks for when it is valid.
+  let log: Logger = createLogger(
+    'info',
+    /^(text|json)$/i.test(env.PARASOL_LOG_FORMAT ?? '') ? (env.PARASOL_LOG_FORMAT!.toLowerCase() as LogFormat) : undefined,
+  );
   try {
     const loaded = loadConfig(env);
     config = loaded.config;
-    log = createLogger(config.logLevel);
+    log = createLogger(config.logLevel, config.logFormat);
     for (const w of loaded.warnings) log.warn(w);
     if (log.enabled('debug')) for (const line of describeConfig(config)) log.debug(`config: ${line}`);
     extension = await startExtension(config, { logger: log });
   } catch (e) {
     const message = startupMessage(e);
-    log.error(`cannot start: ${message}`);
+    log.error('cannot start', { error: message });
     if (runtimeApi)
       await reportInitError(
         runtimeApi,
@@ -55,10 +60,10 @@ export async function runFromEnvironment(env: NodeJS.ProcessEnv = process.env): 
       );
     process.exit(1);
   }
-  log.info(`listening on ${extension.url}`);
+  log.info(`listening on ${extension.url}`, { version: packageVersion() });
   keepYoungGenerationSmall();
   // A stray rejection must not end the process (on Lambda that is Extension.Crash); say what it was, not what it held.
-  process.on('unhandledRejection', (e) => log.error(`unhandled rejection: ${e instanceof Error ? e.name : typeof e}`));
+  process.on('unhandledRejection', (e) => log.error('unhandled rejection', { error: e instanceof Error ? e.name : typeof e }));
 
   if (runtimeApi) {
     await runLambdaLifecycle(runtimeApi, env, extension, log);

@@ -8,7 +8,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ResponseCache } from './cache.js';
 import { ExtensionError, RequestError } from './errors.js';
-import type { Logger } from './log.js';
+import type { Fields, Logger } from './log.js';
 import type { Lookup, ParameterRequest, SecretRequest } from './lookup.js';
 import type { Metrics } from './metrics.js';
 import { parseRoute, type Route } from './parse.js';
@@ -21,6 +21,8 @@ export interface HandlerDeps {
   cacheCapacity: number;
   metrics: Metrics;
   log: Logger;
+  /** The level of the one line per request (`parasol dev` uses info); default debug. */
+  requestLogLevel?: 'debug' | 'info';
 }
 
 const JSON_TYPE = 'application/json';
@@ -29,6 +31,9 @@ const MAX_REMEMBERED_ROUTES = 1024;
 
 export function createRequestHandler(deps: HandlerDeps) {
   const { metrics, log } = deps;
+  // Decided once: with request lines off, the hot path neither times nor allocates for them.
+  const requestLevel = deps.requestLogLevel ?? 'debug';
+  const logRequests = log.enabled(requestLevel);
   /** Parsed routes of recent URLs (parsing is pure, so a URL always gives the same route). */
   const routes = new Map<string, Route>();
   const remember = (url: string, route: Route) => {
@@ -41,12 +46,12 @@ export function createRequestHandler(deps: HandlerDeps) {
     // 1. method
     if (req.method !== 'GET') {
       res.setHeader('allow', 'GET');
-      fail(res, new RequestError('MethodNotAllowedException', `method ${req.method} not allowed; only GET is supported`, 405));
+      fail(res, new RequestError('MethodNotAllowedException', `method ${req.method} not allowed; only GET is supported`, 405), req);
       return;
     }
     // 2. forwarding: a request relayed from elsewhere is refused whatever it carries (SSRF guard)
     if (req.headers['x-forwarded-for'] !== undefined) {
-      fail(res, new RequestError('ForwardedRequestException', 'requests with an X-Forwarded-For header are refused', 400));
+      fail(res, new RequestError('ForwardedRequestException', 'requests with an X-Forwarded-For header are refused', 400), req);
       return;
     }
     // 3. health check needs no token
@@ -57,11 +62,11 @@ export function createRequestHandler(deps: HandlerDeps) {
     // 4. token
     const given = req.headers[TOKEN_HEADER];
     if (given === undefined || given === '') {
-      fail(res, new RequestError('MissingTokenException', 'missing header X-Aws-Parameters-Secrets-Token', 401));
+      fail(res, new RequestError('MissingTokenException', 'missing header X-Aws-Parameters-Secrets-Token', 401), req);
       return;
     }
     if (typeof given !== 'string' || !deps.tokenMatches(given)) {
-      fail(res, new RequestError('InvalidTokenException', 'X-Aws-Parameters-Secrets-Token does not match the configured token', 403));
+      fail(res, new RequestError('InvalidTokenException', 'X-Aws-Parameters-Secrets-Token does not match the configured token', 403), req);
       return;
     }
     // 5. route (a hot URL is parsed once)
@@ -70,7 +75,7 @@ export function createRequestHandler(deps: HandlerDeps) {
       try {
         route = parseRoute(url);
       } catch (e) {
-        fail(res, e);
+        fail(res, e, req);
         return;
       }
       if (route.kind === 'secret' || route.kind === 'parameter') remember(url, route);
@@ -90,12 +95,12 @@ export function createRequestHandler(deps: HandlerDeps) {
       return;
     }
     // 6. cache: a fresh hit is answered synchronously
-    const started = log.enabled('debug') ? performance.now() : 0;
+    const started = logRequests ? performance.now() : 0;
     const hit = deps.lookup.peek(route);
     if (hit) {
       metrics.recordCache('hit');
       send(res, 200, JSON_TYPE, hit, 'hit');
-      if (started) log.debug(`GET ${describe(route)} 200 cache=hit ${(performance.now() - started).toFixed(2)}ms`);
+      if (started) logRequest(url, route, 200, 'hit', started);
       return;
     }
     // 7. upstream (single-flight, stale-if-error) through the cache
@@ -104,23 +109,44 @@ export function createRequestHandler(deps: HandlerDeps) {
       ({ value, status }) => {
         metrics.recordCache(status);
         send(res, 200, JSON_TYPE, value, status);
-        if (started) log.debug(`GET ${describe(route)} 200 cache=${status} ${(performance.now() - started).toFixed(2)}ms`);
+        if (started) logRequest(url, route, 200, status, started);
       },
       (e: unknown) => {
         if (e instanceof ExtensionError) metrics.recordCache('miss');
-        fail(res, e);
-        if (started)
-          log.debug(`GET ${describe(route)} failed: ${e instanceof ExtensionError ? `${e.status} ${e.code}` : 'internal error'}`);
+        const error = fail(res, e);
+        if (started) logRequest(url, route, error.status, 'miss', started, error.code);
       },
     );
   };
 
-  /** Names and selectors only: these identify what was asked for, never what it contains. */
-  function describe(route: SecretRequest | ParameterRequest): string {
-    if (route.kind === 'secret') {
-      return `secret ${route.secretId}${route.versionId ? ` versionId=${route.versionId}` : ''}${route.versionStage ? ` versionStage=${route.versionStage}` : ''}`;
-    }
-    return `parameter ${route.name}${route.version ? `:${route.version}` : ''}${route.label ? `:${route.label}` : ''}${route.withDecryption ? ' withDecryption' : ''}`;
+  /**
+   * One line per request: method, route, what was asked for (names and selectors only, never
+   * what it contains), status, cache outcome and time. The logger escapes control characters.
+   */
+  function logRequest(
+    url: string,
+    route: SecretRequest | ParameterRequest,
+    status: number,
+    cache: string,
+    started: number,
+    error?: string,
+  ) {
+    const fields: Fields =
+      route.kind === 'secret'
+        ? { method: 'GET', route: pathOf(url), id: route.secretId, versionId: route.versionId, versionStage: route.versionStage }
+        : {
+            method: 'GET',
+            route: pathOf(url),
+            id: route.name,
+            version: route.version,
+            label: route.label,
+            withDecryption: route.withDecryption,
+          };
+    fields.status = status;
+    fields.cache = cache;
+    fields.error = error;
+    fields.ms = Number((performance.now() - started).toFixed(2));
+    log[requestLevel]('request', fields);
   }
 
   function send(res: ServerResponse, status: number, type: string, body: Buffer, cache?: string): void {
@@ -131,10 +157,19 @@ export function createRequestHandler(deps: HandlerDeps) {
     res.end(body);
   }
 
-  function fail(res: ServerResponse, e: unknown): void {
+  /** Answers with the error; `req` given (a request refused before its route is known) logs the request line too. */
+  function fail(res: ServerResponse, e: unknown, req?: IncomingMessage): ExtensionError {
     const error =
       e instanceof ExtensionError ? e : new ExtensionError('InternalFailure', 'internal error in the extension; see its log', 500);
-    if (!(e instanceof ExtensionError)) log.error(`unexpected error: ${e instanceof Error ? e.name : typeof e}`);
+    if (!(e instanceof ExtensionError)) log.error('unexpected error', { error: e instanceof Error ? e.name : typeof e });
     send(res, error.status, JSON_TYPE, Buffer.from(error.body()));
+    if (req && logRequests)
+      log[requestLevel]('request', { method: req.method, route: pathOf(req.url ?? '/'), status: error.status, error: error.code });
+    return error;
   }
+}
+
+function pathOf(url: string): string {
+  const q = url.indexOf('?');
+  return q < 0 ? url : url.slice(0, q);
 }

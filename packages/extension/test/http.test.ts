@@ -353,7 +353,7 @@ describe('prefetch', () => {
       // Standalone, the server listens first and prefetches right after; wait for its summary line.
       for (let i = 0; i < 100 && !/prefetch: \d+ of \d+ loaded/.test(warm.output()); i++) await new Promise((r) => setTimeout(r, 50));
       assert.match(warm.output(), /prefetch: 3 of 4 loaded/);
-      assert.match(warm.output(), /prefetch of secret does-not-exist failed: ResourceNotFoundException/);
+      assert.match(warm.output(), /"msg":"prefetch failed","secret":"does-not-exist","error":"ResourceNotFoundException"/);
       const secret = await json('/secretsmanager/get?secretId=app%2Fdb-password', warm);
       assert.equal(secret.cache, 'hit');
       assert.equal(secret.body.SecretString, SECRET_V2);
@@ -374,9 +374,62 @@ describe('prefetch', () => {
 describe('logs', () => {
   test('no log line at any level contains a secret value or the token', async () => {
     const output = ext.output();
-    assert.match(output, /DEBUG/); // the debug level really was on
+    assert.match(output, /"level":"debug"/); // the debug level really was on
     for (const secret of [SECRET_VALUE, SECRET_V2, PARAM_SECURE, 'before', 'after', BINARY.toString('base64'), ext.token]) {
       assert.equal(output.includes(secret), false, 'a secret or the token appears in the log');
     }
   });
 });
+
+/** An id that would forge a log line and drive a terminal if written raw: LF, a JSON object, ESC[31m, NEL (C1), U+2028. */
+const FORGING_ID = 'x\n{"level":"error","msg":"forged"}\u001b[31m\u0085\u2028';
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
+describe('log escaping', () => {
+  test('JSON lines (off a terminal): a %0A/%1B secretId at debug stays inside one line, escaped', async () => {
+    const before = ext.output().length;
+    const res = await fetch(`${ext.url}/secretsmanager/get?secretId=${encodeURIComponent(FORGING_ID)}`, { headers: ext.headers });
+    assert.equal(res.status, 400);
+    const lines = await linesAfter(ext, before, /"route":"\/secretsmanager\/get"/);
+    for (const line of lines) {
+      const record = JSON.parse(line); // each line is exactly one JSON object
+      for (const value of Object.values(record)) assert.doesNotMatch(String(value), CONTROL_CHARACTER);
+    }
+    const request = lines.map((l) => JSON.parse(l)).find((r) => r.msg === 'request');
+    assert.equal(request.id, 'x\\n{"level":"error","msg":"forged"}\\x1b[31m\\x85\\u2028');
+    assert.equal(request.level, 'debug');
+    assert.equal(request.status, 400);
+  });
+
+  test('text (PARASOL_LOG_FORMAT=text): the same id gives one line, control characters written as escapes', async () => {
+    const text = await startExtension({
+      upstreamUrl: serve.url,
+      env: { PARAMETERS_SECRETS_EXTENSION_LOG_LEVEL: 'debug', PARASOL_LOG_FORMAT: 'text' },
+    });
+    try {
+      const before = text.output().length;
+      const res = await fetch(`${text.url}/secretsmanager/get?secretId=${encodeURIComponent(FORGING_ID)}`, { headers: text.headers });
+      assert.equal(res.status, 400);
+      const lines = await linesAfter(text, before, /route=\/secretsmanager\/get/);
+      const request = lines.filter((l) => l.includes('request'));
+      assert.equal(request.length, 1, lines.join('\n'));
+      assert.match(
+        request[0],
+        /^\d\d:\d\d:\d\d\.\d{3}Z DEBUG extension: request method=GET route=\/secretsmanager\/get id="x\\n\{\\"level\\":\\"error\\",\\"msg\\":\\"forged\\"\}\\x1b\[31m\\x85\\u2028" status=400 /,
+      );
+      for (const line of text.output().split('\n')) assert.doesNotMatch(line, CONTROL_CHARACTER);
+    } finally {
+      await text.stop();
+    }
+  });
+});
+
+/** The complete lines written after `offset`, once one of them matches `until`. */
+async function linesAfter(proc: { output(): string }, offset: number, until: RegExp): Promise<string[]> {
+  for (let i = 0; i < 100; i++) {
+    const lines = proc.output().slice(offset).split('\n').slice(0, -1);
+    if (lines.some((l) => until.test(l))) return lines;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`no log line matched ${until}:\n${proc.output().slice(offset)}`);
+}

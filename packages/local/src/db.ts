@@ -25,11 +25,15 @@ export function openDatabase(dataDir: string | undefined): Db {
   if (dataDir) {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     const file = join(dataDir, 'parasol.db');
-    createPrivateFile(file, dataDir);
-    for (const suffix of ['-wal', '-shm', '-journal']) {
-      if (existsSync(file + suffix)) createPrivateFile(file + suffix);
+    try {
+      createPrivateFile(file, dataDir);
+      for (const suffix of ['-wal', '-shm', '-journal']) {
+        if (existsSync(file + suffix)) createPrivateFile(file + suffix);
+      }
+      db = new Database(file);
+    } catch (e) {
+      throw cannotOpen(file, e);
     }
-    db = new Database(file);
     db.pragma('locking_mode = EXCLUSIVE');
     try {
       db.pragma('journal_mode = WAL');
@@ -38,7 +42,7 @@ export function openDatabase(dataDir: string | undefined): Db {
       if ((e as { code?: string }).code === 'SQLITE_BUSY') {
         throw new Error(`${dataDir} is in use by another parasol process (its database is locked)`);
       }
-      throw e;
+      throw cannotOpen(file, e);
     }
   } else {
     db = new Database(':memory:');
@@ -68,4 +72,10 @@ export function statement(db: Db, text: string): Statement {
     byText.set(text, stmt);
   }
   return stmt;
+}
+
+/** SQLite's "unable to open database file" names no file: say which, and what to check. */
+function cannotOpen(file: string, e: unknown): Error {
+  const why = e instanceof Error ? e.message : String(e);
+  return new Error(`cannot open the database ${file}: ${why} (is it a file, and is its directory writable?)`);
 }

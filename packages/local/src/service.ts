@@ -8,7 +8,7 @@ import { dataDirExposure } from './files.js';
 import { FunctionInvoker } from './functions/invoke.js';
 import { FunctionRegistry, type FunctionsConfig } from './functions/registry.js';
 import { createHostCheck, createUnknownKeyReporter } from './guards.js';
-import { createLogger, type Logger, type LogLevel } from './logger.js';
+import { createLogger, type LogFormat, type Logger, type LogLevel } from './logger.js';
 import type { ServiceContext, ServiceModule } from './module.js';
 import { createSecretsManager } from './secretsmanager/index.js';
 import { createRequestListener } from './server.js';
@@ -43,6 +43,8 @@ export interface LocalServiceOptions {
   /** How often the sweeper runs (purges, expirations, due rotations). */
   sweepIntervalMs?: number;
   logLevel?: LogLevel;
+  /** `text` or `json`; default PARASOL_LOG_FORMAT, else text on a terminal and JSON lines otherwise. */
+  logFormat?: LogFormat;
   logger?: Logger;
   /** Rotation functions: path of a JSON functions map (`parasol serve --functions`), or the map itself. */
   functions?: string | FunctionsConfig;
@@ -80,7 +82,7 @@ const SERVER_LIMITS = {
 export async function startLocalService(options: LocalServiceOptions = {}): Promise<LocalService> {
   const host = options.host ?? '127.0.0.1';
   const accountId = options.accountId ?? '123456789012';
-  const log = options.logger ?? createLogger(options.logLevel ?? 'info');
+  const log = options.logger ?? createLogger(options.logLevel ?? 'info', options.logFormat);
   const dataDir = options.inMemory ? undefined : options.dataDir;
   const offsetClock = options.clock ? undefined : new OffsetClock();
   const clock: Clock = options.clock ?? (options.allowClockControl ? offsetClock! : systemClock);

@@ -1,76 +1,81 @@
 /**
  * `parasol dev`: the local Secrets Manager + Parameter Store and the caching
- * extension in one process, seeded from a JSON file through the AWS API
- * (signed HTTP, exactly as any client would), with a fresh token and a
- * ready-to-paste curl.
+ * extension in one process, seeded from a JSON file through the AWS API, with
+ * a token (kept from $AWS_TOKEN or --token, else a fresh one), one log line per
+ * extension request, and ready-to-paste exports, curls and an aws CLI line.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
-import {
-  AwsJsonClient,
-  createCredentialSource,
-  loadConfig,
-  packageVersion,
-  type RunningExtension,
-  startExtension,
-} from '@parasol/extension';
+import { randomBytes } from 'node:crypto';
+import { type LoadedConfig, loadConfig, type RunningExtension, startExtension } from '@parasol/extension';
 import { type LocalService, startLocalService } from '@parasol/local';
+import { createLogger } from '@parasol/log';
+import { LOG_HELP, LOG_OPTIONS, logSettings, parseFlags, portFlag, UsageError } from '../args.js';
+import { applySeed, readSeedFile } from '../seed.js';
 
-const HELP = `usage: parasol dev [--seed FILE] [--port 2773] [--serve-port 2774] [--data DIR | --in-memory] [--region us-east-1]
-                  [--functions FILE] [--allow-host NAME]...
+export { applySeed, readSeedFile, type SeedFile } from '../seed.js';
+
+export const HELP = `usage: parasol dev [--seed FILE] [--port 2773] [--serve-port 2774] [--data DIR | --in-memory]
+                  [--region us-east-1] [--token TOKEN] [--functions FILE] [--allow-host NAME]...
+                  [--log-level info] [--log-format text|json]
 
 Runs the local Secrets Manager + Parameter Store (--serve-port) and the caching
 extension (--port) together, seeds them from FILE (see examples/seed.json),
-and prints a token, the environment variables and a ready curl.
-  --seed FILE      JSON {"secrets": [...], "parameters": [...]}; idempotent on re-run
-  --data DIR       durable store (default ./.data); --in-memory for a throwaway one
-  --functions FILE rotation functions for RotateSecret, as for parasol serve (packages/rotation/README.md)
-  --allow-host NAME the local service also answers Host NAME (repeatable), as for parasol serve`;
+and prints the environment variables, a ready curl and an aws CLI line.
+  --seed FILE            JSON {"secrets": [...], "parameters": [...]}; idempotent on re-run;
+                         an unknown key is refused
+  --port N               the extension's port; 0 picks a free one (default 2773)
+  --serve-port N         the local service's port; 0 picks a free one (default 2774)
+  --data DIR             durable store (default ./.data)
+  --in-memory            throwaway store, nothing written to disk
+  --region REGION        region of the local service (default $AWS_REGION, else us-east-1)
+  --token TOKEN          the extension's token; default $AWS_TOKEN when set (so a restart keeps
+                         exported tokens valid), else a fresh random one
+  --functions FILE       rotation functions for RotateSecret, as for parasol serve (packages/rotation/README.md)
+  --allow-host NAME      the local service also answers Host NAME (repeatable), as for parasol serve
+${LOG_HELP}
+                         at info: one line per extension request (method, route, id, status, cache, ms)`;
 
-interface SeedSecret {
-  name: string;
-  value?: string | Record<string, unknown>;
-  binary?: string;
-  description?: string;
-}
-interface SeedParameter {
-  name: string;
-  value: string;
-  type?: 'String' | 'StringList' | 'SecureString';
-  description?: string;
-}
-export interface SeedFile {
-  secrets: SeedSecret[];
-  parameters: SeedParameter[];
+/** Every flag of `dev` (its --help lists each one; a test checks). */
+export const OPTIONS = {
+  seed: { type: 'string' },
+  port: { type: 'string', default: '2773' },
+  'serve-port': { type: 'string', default: '2774' },
+  data: { type: 'string' },
+  'in-memory': { type: 'boolean', default: false },
+  region: { type: 'string', default: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1' },
+  token: { type: 'string' },
+  functions: { type: 'string' },
+  'allow-host': { type: 'string', multiple: true, default: [] as string[] },
+  ...LOG_OPTIONS,
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+/** Where the token came from decides whether it is printed: never one read from the environment. */
+type TokenSource = 'flag' | 'environment' | 'generated';
+
+function chooseToken(flag: string | undefined, env: NodeJS.ProcessEnv): { token: string; source: TokenSource } {
+  if (flag !== undefined) {
+    if (flag === '') throw new UsageError('--token must not be empty', 'dev');
+    return { token: flag, source: 'flag' };
+  }
+  if (env.AWS_TOKEN) return { token: env.AWS_TOKEN, source: 'environment' };
+  return { token: randomBytes(24).toString('hex'), source: 'generated' };
 }
 
 export async function run(argv: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args: argv,
-    strict: true,
-    options: {
-      seed: { type: 'string' },
-      port: { type: 'string', default: '2773' },
-      'serve-port': { type: 'string', default: '2774' },
-      data: { type: 'string' },
-      'in-memory': { type: 'boolean', default: false },
-      region: { type: 'string', default: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1' },
-      functions: { type: 'string' },
-      'allow-host': { type: 'string', multiple: true, default: [] },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
+  const { values } = parseFlags('dev', argv, OPTIONS);
   if (values.help) {
     process.stdout.write(`${HELP}\n`);
     return;
   }
-  if (values.data && values['in-memory']) throw new Error('--data and --in-memory are mutually exclusive');
-  const port = portFlag('--port', values.port!);
-  const servePort = portFlag('--serve-port', values['serve-port']!);
+  if (values.data && values['in-memory']) throw new UsageError('--data and --in-memory are mutually exclusive', 'dev');
+  const port = portFlag('dev', '--port', values.port!);
+  const servePort = portFlag('dev', '--serve-port', values['serve-port']!);
   const region = values.region!;
+  const { level, format } = logSettings('dev', values);
+  const { token, source: tokenSource } = chooseToken(values.token, process.env);
   const seed = values.seed ? readSeedFile(values.seed) : undefined;
   const dataDir = values['in-memory'] ? undefined : (values.data ?? '.data');
+  const log = createLogger({ component: 'dev', level, format });
 
   const service = await startLocalService({
     port: servePort,
@@ -79,15 +84,14 @@ export async function run(argv: string[]): Promise<void> {
     region,
     functions: values.functions,
     allowHosts: values['allow-host'],
-    logLevel: 'warn',
+    logger: log.child('serve'),
   });
-  const out = (line = '') => process.stdout.write(`${line}\n`);
-  out(`parasol dev: local Secrets Manager + Parameter Store on ${service.url} (${dataDir ? `data in ${dataDir}` : 'in memory'})`);
+  log.info(`local Secrets Manager + Parameter Store on ${service.url}`, { data: dataDir ?? 'in memory' });
 
   let extension: RunningExtension | undefined;
+  let loaded: LoadedConfig;
   try {
-    if (seed) out(`parasol dev: seeded from ${values.seed}: ${await applySeed(seed, service.url, region)}`);
-    const token = randomBytes(24).toString('hex');
+    if (seed) log.info(`seeded from ${values.seed}: ${await applySeed(seed, service.url, region)}`);
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       AWS_TOKEN: token,
@@ -100,33 +104,59 @@ export async function run(argv: string[]): Promise<void> {
       AWS_SESSION_TOKEN: '',
       PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: String(port || 2773),
     };
-    const { config, warnings } = loadConfig(env);
-    if (port === 0) config.httpPort = 0; // in-process use may ask for any free port
-    extension = await startExtension(config);
-    for (const w of warnings) out(`parasol dev: warning: ${w}`);
-    const secret = seed?.secrets[0]?.name;
-    const parameter = seed?.parameters[0]?.name;
-    out(`parasol dev: extension on ${extension.url} — ready`);
-    out();
-    out('  # in your shell, or your function’s environment:');
-    out(`  export AWS_TOKEN=${token}`);
-    out(`  export PARAMETERS_SECRETS_EXTENSION_HTTP_PORT=${extension.port}`);
-    out(`  export AWS_ENDPOINT_URL=${service.url} AWS_REGION=${region} AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test`);
-    out();
-    out('  # try it:');
-    out(
-      `  curl -s -H "X-Aws-Parameters-Secrets-Token: ${token}" '${extension.url}/secretsmanager/get?secretId=${encodeURIComponent(secret ?? 'my-secret')}'`,
-    );
-    out(
-      `  curl -s -H "X-Aws-Parameters-Secrets-Token: ${token}" '${extension.url}/systemsmanager/parameters/get?name=${encodeURIComponent(parameter ?? '/my/parameter')}&withDecryption=true'`,
-    );
-    out();
-    out('  Ctrl-C stops both.');
+    loaded = loadConfig(env);
+    if (port === 0) loaded.config.httpPort = 0; // in-process use may ask for any free port
+    extension = await startExtension(loaded.config, { logger: log.child('extension'), requestLogLevel: 'info' });
   } catch (e) {
     await service.close();
     throw e;
   }
+  const extensionLog = log.child('extension');
+  for (const w of loaded.warnings) extensionLog.warn(w);
+  log.info(`extension on ${extension.url}: ready`, { token: tokenSource === 'environment' ? 'from $AWS_TOKEN' : tokenSource });
+  printInstructions({
+    extension,
+    service,
+    region,
+    token,
+    tokenSource,
+    secret: seed?.secrets[0]?.name,
+    parameter: seed?.parameters[0]?.name,
+  });
   closeOnSignals(service, extension);
+}
+
+/** The block a developer pastes from: exports, curls through the extension, an aws CLI call to the service. */
+function printInstructions(o: {
+  extension: RunningExtension;
+  service: LocalService;
+  region: string;
+  token: string;
+  tokenSource: TokenSource;
+  secret?: string;
+  parameter?: string;
+}): void {
+  const out = (line = '') => process.stdout.write(`${line}\n`);
+  // A token read from the environment is not echoed: the shell already has it, and logs and screens should not.
+  const tokenInCurl = o.tokenSource === 'environment' ? '$AWS_TOKEN' : o.token;
+  const secret = o.secret ?? 'my-secret';
+  out();
+  out('  # in your shell, or your function’s environment:');
+  if (o.tokenSource === 'environment') out('  # AWS_TOKEN: kept from your environment, so tokens you exported before still work');
+  else out(`  export AWS_TOKEN=${o.token}`);
+  out(`  export PARAMETERS_SECRETS_EXTENSION_HTTP_PORT=${o.extension.port}`);
+  out(`  export AWS_ENDPOINT_URL=${o.service.url} AWS_REGION=${o.region} AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test`);
+  out();
+  out('  # try it:');
+  out(
+    `  curl -s -H "X-Aws-Parameters-Secrets-Token: ${tokenInCurl}" '${o.extension.url}/secretsmanager/get?secretId=${encodeURIComponent(secret)}'`,
+  );
+  out(
+    `  curl -s -H "X-Aws-Parameters-Secrets-Token: ${tokenInCurl}" '${o.extension.url}/systemsmanager/parameters/get?name=${encodeURIComponent(o.parameter ?? '/my/parameter')}&withDecryption=true'`,
+  );
+  out(`  aws secretsmanager get-secret-value --secret-id '${secret}' --endpoint-url ${o.service.url} --region ${o.region}`);
+  out();
+  out('  Ctrl-C stops both.');
 }
 
 function closeOnSignals(service: LocalService, extension: RunningExtension): void {
@@ -141,114 +171,4 @@ function closeOnSignals(service: LocalService, extension: RunningExtension): voi
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-}
-
-function portFlag(flag: string, raw: string): number {
-  const port = Number(raw);
-  if (!/^\d+$/.test(raw) || port > 65535) throw new Error(`${flag} must be an integer 0-65535, got '${raw}'`);
-  return port;
-}
-
-/** Reads and validates the seed file; errors name the file and the offending entry. */
-export function readSeedFile(file: string): SeedFile {
-  let parsed: any;
-  try {
-    parsed = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new Error(`--seed ${file}: ${e instanceof Error ? e.message : 'cannot be read'}`);
-  }
-  const secrets = parsed?.secrets ?? [];
-  const parameters = parsed?.parameters ?? [];
-  if (!Array.isArray(secrets) || !Array.isArray(parameters)) throw new Error(`--seed ${file}: "secrets" and "parameters" must be lists`);
-  secrets.forEach((s: any, i: number) => {
-    const ok =
-      s &&
-      typeof s.name === 'string' &&
-      (typeof s.value === 'string' || (s.value && typeof s.value === 'object') || typeof s.binary === 'string') &&
-      !(s.value !== undefined && s.binary !== undefined);
-    if (!ok)
-      throw new Error(`--seed ${file}: secrets[${i}] needs "name" and exactly one of "value" (string or object) or "binary" (base64)`);
-  });
-  parameters.forEach((p: any, i: number) => {
-    const ok =
-      p &&
-      typeof p.name === 'string' &&
-      typeof p.value === 'string' &&
-      [undefined, 'String', 'StringList', 'SecureString'].includes(p.type);
-    if (!ok)
-      throw new Error(`--seed ${file}: parameters[${i}] needs "name", "value" (string) and "type" String, StringList or SecureString`);
-  });
-  return { secrets, parameters };
-}
-
-/**
- * Writes the seed through the AWS API. Idempotent: an existing secret or
- * parameter with the same value is left alone; a changed one gets a new version.
- */
-export async function applySeed(seed: SeedFile, endpoint: string, region: string): Promise<string> {
-  const common = {
-    endpoint,
-    region,
-    credentials: createCredentialSource({ accessKeyId: 'test', secretAccessKey: 'test' }),
-    maxSockets: 4,
-    timeoutMs: 10_000,
-    userAgent: `parasol/${packageVersion()} parasol-dev-seed`,
-  };
-  const sm = new AwsJsonClient({ ...common, service: 'secretsmanager', targetPrefix: 'secretsmanager' });
-  const ssm = new AwsJsonClient({ ...common, service: 'ssm', targetPrefix: 'AmazonSSM' });
-  const counts = { created: 0, updated: 0, unchanged: 0 };
-  try {
-    for (const s of seed.secrets) {
-      const value =
-        s.binary !== undefined
-          ? { SecretBinary: s.binary }
-          : { SecretString: typeof s.value === 'string' ? s.value : JSON.stringify(s.value) };
-      try {
-        await sm.call('CreateSecret', {
-          Name: s.name,
-          ClientRequestToken: randomUUID(),
-          ...(s.description && { Description: s.description }),
-          ...value,
-        });
-        counts.created++;
-      } catch (e) {
-        if ((e as { code?: string }).code !== 'ResourceExistsException') throw e;
-        const current = await sm
-          .call<{ SecretString?: string; SecretBinary?: string }>('GetSecretValue', { SecretId: s.name })
-          .catch(() => ({}) as { SecretString?: string; SecretBinary?: string });
-        const same = 'SecretBinary' in value ? current.SecretBinary === value.SecretBinary : current.SecretString === value.SecretString;
-        if (same) counts.unchanged++;
-        else {
-          await sm.call('PutSecretValue', { SecretId: s.name, ClientRequestToken: randomUUID(), ...value });
-          counts.updated++;
-        }
-      }
-    }
-    for (const p of seed.parameters) {
-      const type = p.type ?? 'String';
-      const current = await ssm
-        .call<{ Parameter?: { Value?: string; Type?: string } }>('GetParameter', { Name: p.name, WithDecryption: true })
-        .catch((e: { code?: string }) => {
-          if (e.code === 'ParameterNotFound') return undefined;
-          throw e;
-        });
-      if (current?.Parameter?.Value === p.value && current.Parameter.Type === type) {
-        counts.unchanged++;
-        continue;
-      }
-      await ssm.call('PutParameter', {
-        Name: p.name,
-        Value: p.value,
-        Type: type,
-        Overwrite: Boolean(current),
-        ...(p.description && { Description: p.description }),
-      });
-      if (current) counts.updated++;
-      else counts.created++;
-    }
-  } finally {
-    sm.close();
-    ssm.close();
-  }
-  return `${seed.secrets.length} secret(s), ${seed.parameters.length} parameter(s) — ${counts.created} created, ${counts.updated} updated, ${counts.unchanged} unchanged`;
 }

@@ -17,7 +17,7 @@
  *   runtime parses every byte of the file it starts, used or not. CommonJS,
  *   not ESM: the ESM loader alone cost ~15 ms more at start.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -51,6 +51,11 @@ export function defaultExtensionEntry(): string {
   throw new BundleError(`extension entry not found (looked for ${source} and ${built}); pass --entry`);
 }
 
+/** The version of this package (src/ and dist/ sit one level below package.json); the packages are released together. */
+function cliVersion(): string {
+  return JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../../package.json'), 'utf8')).version;
+}
+
 /** Options every bundle shares: CommonJS for Node 20, minified, deterministic. */
 const COMMON_OPTIONS: import('esbuild').BuildOptions = {
   bundle: true,
@@ -68,7 +73,8 @@ const COMMON_OPTIONS: import('esbuild').BuildOptions = {
 };
 /** For the extension's entry file: give it the import.meta.url it reads. */
 const ENTRY_OPTIONS: import('esbuild').BuildOptions = {
-  define: { 'import.meta.url': '__parasolImportMetaUrl' },
+  // The version is built in: a layer ships no package.json (`parasol-extension --version`, the User-Agent).
+  define: { 'import.meta.url': '__parasolImportMetaUrl', __PARASOL_VERSION__: JSON.stringify(cliVersion()) },
   banner: { js: "var __parasolImportMetaUrl=require('node:url').pathToFileURL(__filename).href;" },
 };
 

@@ -62,9 +62,16 @@ export function createUpstream(config: ExtensionConfig, metrics: Metrics): Upstr
   };
 }
 
+/** Set by `parasol layer build` (esbuild define): a layer has no package.json to read. */
+declare const __PARASOL_VERSION__: string | undefined;
+
 let version: string | undefined;
-/** This package's version, for the User-Agent (read once; src/ and dist/ both sit one level below package.json). */
+/**
+ * This package's version, for the User-Agent and `--version`: built into a layer's bundle, else
+ * read once from package.json (src/ and dist/ both sit one level below it).
+ */
 export function packageVersion(): string {
+  if (!version && typeof __PARASOL_VERSION__ === 'string') version = __PARASOL_VERSION__;
   if (!version) {
     try {
       version = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version as string;
