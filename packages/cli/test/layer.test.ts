@@ -210,11 +210,42 @@ describe('parasol layer build', () => {
 
   test('rejects an unknown variant and an unknown subcommand', async () => {
     const bad = await runCli(['layer', 'build', '--only', 'nodejs,sparc']);
-    assert.equal(bad.code, 1);
-    assert.match(bad.stderr, /unknown layer 'sparc'/);
+    assert.equal(bad.code, 2, 'a usage error');
+    assert.equal(
+      bad.stderr,
+      "parasol layer: --only: unknown layer 'sparc' (expected nodejs, x86_64, arm64) (see 'parasol layer --help')\n",
+    );
     const sub = await runCli(['layer', 'publish']);
-    assert.equal(sub.code, 1);
-    assert.match(sub.stderr, /unknown layer subcommand 'publish'/);
+    assert.equal(sub.code, 2);
+    assert.equal(sub.stderr, "parasol layer: unknown layer subcommand 'publish' (expected 'build') (see 'parasol layer --help')\n");
+  });
+
+  test('the launcher and the standalone executable print the version (built in: a layer has no package.json)', async () => {
+    const version = JSON.parse(await readFile(join(REPO_ROOT, 'packages/cli/package.json'), 'utf8')).version;
+    for (const variant of ['nodejs', 'x86_64']) {
+      const opt = join(work, `version-${variant}`);
+      await unpack(join(work, `layers/parasol-extension-${variant}.zip`), opt);
+      const run = spawnSync(join(opt, 'extensions/parasol'), ['--version'], {
+        cwd: tmpdir(),
+        encoding: 'utf8',
+        env: { PATH: `${dirname(process.execPath)}:/usr/bin:/bin` },
+      });
+      assert.equal(run.status, 0, run.stderr);
+      assert.equal(run.stdout, `${version}\n`, variant);
+    }
+  });
+
+  test('the nodejs launcher on a runtime without node says which layer to use, in the log format, and exits 1', async () => {
+    const opt = join(work, 'no-node');
+    await unpack(join(work, 'layers/parasol-extension-nodejs.zip'), opt);
+    const run = spawnSync(join(opt, 'extensions/parasol'), [], { cwd: tmpdir(), encoding: 'utf8', env: { PATH: '/nonexistent' } });
+    assert.equal(run.status, 1);
+    assert.equal(run.stdout, '');
+    assert.deepEqual(JSON.parse(run.stderr), {
+      level: 'error',
+      component: 'extension',
+      msg: 'this layer needs a Node.js runtime (no node at /var/lang/bin/node or on PATH); use parasol-extension-x86_64 / -arm64, which run on any runtime',
+    });
   });
 });
 

@@ -4,7 +4,7 @@
  *
  * - Lambda's Node.js runtimes keep node at /var/lang/bin/node, which is not
  *   always on the extension's PATH; elsewhere (tests, containers) fall back
- *   to `node` on PATH.
+ *   to `node` on PATH; with neither, it says which layer to use and exits 1.
  * - The bundle is found relative to the script, so the layer works wherever
  *   it is unpacked (/opt on Lambda, a temp dir in tests).
  * - NODE_OPTIONS is the function's (often `--require` of an APM agent from
@@ -17,6 +17,9 @@
  *   cold-start cost (a Node option, not a V8 flag: V8 flags on the command
  *   line make Node compile its built-ins without their code cache).
  */
+/** What the launcher says on a runtime without node (Python, Java, provided.al2023): which layer to use instead. */
+export const NO_NODE_MESSAGE =
+  'this layer needs a Node.js runtime (no node at /var/lang/bin/node or on PATH); use parasol-extension-x86_64 / -arm64, which run on any runtime';
 export const NODEJS_LAYER_NODE_FLAGS = ['--v8-pool-size=1'];
 export const BUNDLE_DIR = 'parasol-extension';
 
@@ -30,7 +33,12 @@ export function nodejsLauncherScript(): string {
     // biome-ignore lint/suspicious/noTemplateCurlyInString: sh parameter expansion, not a template
     'case "$0" in */*) here=${0%/*} ;; *) here=. ;; esac',
     'node=/var/lang/bin/node',
-    '[ -x "$node" ] || node=node',
+    '[ -x "$node" ] || node=$(command -v node) || {',
+    `  msg='${NO_NODE_MESSAGE}'`,
+    // One line in parasol's log format: text on a terminal, JSON otherwise (Lambda's log stream).
+    `  if [ -t 2 ]; then echo "ERROR extension: $msg" >&2; else echo '{"level":"error","component":"extension","msg":"'"$msg"'"}' >&2; fi`,
+    '  exit 1',
+    '}',
     'unset NODE_OPTIONS',
     // biome-ignore lint/suspicious/noTemplateCurlyInString: sh parameter expansion, not a template
     'PARASOL_EXTENSION_NAME=${0##*/}',
