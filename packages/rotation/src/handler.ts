@@ -6,6 +6,7 @@ import {
   type SecretsManagerClient,
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
+import { escapeControl } from '@parasol/log';
 import { defaultSecretsManagerClient } from './client.js';
 import { RotationError } from './errors.js';
 import { type PasswordOptions, passwordOptionsFromEnv, randomPassword } from './password.js';
@@ -80,7 +81,8 @@ export function createRotationHandler(steps: RotationSteps, options: RotationHan
   return async function handler(event: RotationEvent): Promise<void> {
     client ??= defaultSecretsManagerClient();
     const { Step: step, SecretId: secretId, ClientRequestToken: token } = checkEvent(event);
-    const log = (message: string) => (options.log ?? console.log)(`${step}: ${message}`);
+    // Ids come from the event: control characters are escaped so none can forge a log line.
+    const log = (message: string) => (options.log ?? console.log)(escapeControl(`${step}: ${message}`));
     const ctx = stepContext(client, step, secretId, token, options.passwordOptions ?? passwordOptionsFromEnv(), log);
 
     const described = await client.send(new DescribeSecretCommand({ SecretId: secretId }));
