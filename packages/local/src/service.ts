@@ -7,6 +7,7 @@ import { type Db, openDatabase } from './db.js';
 import { dataDirExposure } from './files.js';
 import { FunctionInvoker } from './functions/invoke.js';
 import { FunctionRegistry, type FunctionsConfig } from './functions/registry.js';
+import { watchFunctionsFile } from './functions/watch.js';
 import { createHostCheck, createUnknownKeyReporter } from './guards.js';
 import { createLogger, type LogFormat, type Logger, type LogLevel } from './logger.js';
 import type { ServiceContext, ServiceModule } from './module.js';
@@ -105,6 +106,11 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
     credentials: credentials === 'any' ? DEFAULT_CREDENTIALS[0] : credentials[0],
     log,
   });
+  // An edited functions file takes effect without a restart; warm processes of the old mapping are retired.
+  const functionsWatch =
+    typeof options.functions === 'string'
+      ? watchFunctionsFile(registry, options.functions, log, () => void functions.retireWorkers())
+      : undefined;
   const secrets = createSecretsManager({ functions });
   const modules: ServiceModule[] = [secrets, createParameterStore({ secrets: secrets.reader })];
   for (const m of modules) m.init(db);
@@ -188,6 +194,7 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
     sweep,
     async close() {
       clearInterval(timer);
+      functionsWatch?.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

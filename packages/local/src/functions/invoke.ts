@@ -97,6 +97,26 @@ export class FunctionInvoker {
     };
   }
 
+  /**
+   * After the mapping changed: stops the warm processes whose entry is gone or now differs (module,
+   * env, timeout); the next invocation starts a fresh one. Unchanged entries keep theirs.
+   */
+  async retireWorkers(): Promise<void> {
+    const retired: Worker[] = [];
+    for (const [key, worker] of this.workers) {
+      const now = this.opts.registry.resolve(worker.target.key);
+      if (now && JSON.stringify(now) === JSON.stringify(worker.target)) continue;
+      this.workers.delete(key);
+      retired.push(worker);
+    }
+    await Promise.all(retired.map((w) => w.stop()));
+  }
+
+  /** The functions file behind the mapping, if it came from one (for messages). */
+  get functionsFile(): string | undefined {
+    return this.opts.registry.file;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     await Promise.all([...this.workers.values()].map((w) => w.stop()));
@@ -140,7 +160,7 @@ class Worker {
   private readonly pending = new Map<number, (r: InvocationResult) => void>();
 
   constructor(
-    private readonly target: Extract<FunctionTarget, { kind: 'module' }>,
+    readonly target: Extract<FunctionTarget, { kind: 'module' }>,
     env: NodeJS.ProcessEnv,
     private readonly log: Logger,
   ) {

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 
 /**
@@ -29,12 +29,18 @@ export type FunctionsConfig = Record<
 >;
 
 export class FunctionRegistry {
-  private readonly byKey = new Map<string, FunctionTarget>();
+  private byKey = new Map<string, FunctionTarget>();
+  /** The functions file this map was read from (`parasol serve --functions`), if any. */
+  file?: string;
 
   constructor(config: FunctionsConfig = {}, baseDir = process.cwd()) {
     for (const [key, spec] of Object.entries(config)) this.byKey.set(key, parseTarget(key, spec, baseDir));
   }
 
+  /**
+   * Reads and checks a functions file: valid JSON, every entry well-formed, every
+   * module path an existing file, every URL parseable. An error names the file and the entry.
+   */
   static fromFile(file: string): FunctionRegistry {
     let parsed: unknown;
     try {
@@ -45,7 +51,23 @@ export class FunctionRegistry {
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
       throw new Error(`${file}: expected a JSON object mapping function ARNs or names to a module path or URL`);
     }
-    return new FunctionRegistry(parsed as FunctionsConfig, dirname(resolve(file)));
+    let registry: FunctionRegistry;
+    try {
+      registry = new FunctionRegistry(parsed as FunctionsConfig, dirname(resolve(file)));
+      for (const target of registry.byKey.values()) {
+        if (target.kind === 'module' && !existsSync(target.path))
+          throw new Error(`functions map entry '${target.key}': module ${target.path} does not exist`);
+      }
+    } catch (e) {
+      throw new Error(`${file}: ${(e as Error).message}`);
+    }
+    registry.file = file;
+    return registry;
+  }
+
+  /** Takes over another map's entries (a re-read functions file); lookups see the new map at once. */
+  replaceWith(other: FunctionRegistry): void {
+    this.byKey = other.byKey;
   }
 
   get size(): number {
@@ -80,6 +102,9 @@ function parseTarget(key: string, spec: FunctionsConfig[string], baseDir: string
   const timeoutSeconds = obj.timeoutSeconds ?? DEFAULT_TIMEOUT_MS / 1000;
   if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0 || timeoutSeconds > 900) throw fail('"timeoutSeconds" must be 1-900');
   const timeoutMs = timeoutSeconds * 1000;
-  if (/^https?:\/\//.test(where)) return { kind: 'http', key, url: where, env, timeoutMs };
+  if (/^https?:\/\//.test(where)) {
+    if (!URL.canParse(where)) throw fail(`'${where}' is not a valid URL`);
+    return { kind: 'http', key, url: where, env, timeoutMs };
+  }
   return { kind: 'module', key, path: isAbsolute(where) ? where : resolve(baseDir, where), env, timeoutMs };
 }

@@ -113,7 +113,17 @@ export function planRotation(
     throw previousRotationIncomplete();
   }
   // Checked before anything is written: AWS leaves the secret unchanged when it can't invoke.
-  if (!invoker?.canInvoke(functionArn)) throw cannotInvoke();
+  if (!invoker?.canInvoke(functionArn)) {
+    // The caller sees AWS's AccessDenied; the service's log says what to fix.
+    const file = invoker?.functionsFile;
+    ctx.log.info(
+      file
+        ? `no rotation function for ${functionArn} in ${file}: add an entry for its ARN or name (a module path or URL)`
+        : `no rotation function for ${functionArn}: start parasol serve with --functions FILE mapping its ARN or name to a module path or URL`,
+      { secret: secret.arn, function: functionArn, functionsFile: file },
+    );
+    throw cannotInvoke();
+  }
 
   const rules = input.RotationRules ?? secret.rotation_rules ?? undefined;
   const schedule = rules ? parseRotationRules(rules) : undefined;
@@ -168,13 +178,14 @@ export async function executeRotation(ctx: ServiceContext, invoker: FunctionInvo
     }
     if (!result.ok) {
       failedStep = step;
-      log.warn('RotationFailed', {
+      // The step, the function and its error (code and message as the function reported them; no value is logged).
+      log.warn(`RotationFailed: Error when executing lambda ${plan.functionArn} during ${step} step`, {
         secret: plan.secretArn,
         versionId: plan.token,
         step,
-        error: `Error when executing lambda ${plan.functionArn} during ${step} step`,
-        errorType: result.errorType,
-        errorMessage: result.errorMessage?.slice(0, 500),
+        function: plan.functionArn,
+        code: result.errorType,
+        message: result.errorMessage?.slice(0, 500),
       });
       break;
     }
