@@ -14,6 +14,7 @@ const savedEnv = { ...process.env };
 
 before(async () => {
   dev = await spawnTs(CLI_SOURCE, ['dev', '--port', '0', '--serve-port', '0', '--in-memory', '--seed', 'examples/seed.json'], {
+    env: { AWS_TOKEN: '' }, // so parasol dev generates one and prints its export
     readyPattern: /export AWS_ENDPOINT_URL=.*\n/,
   });
   // Exactly what a developer pastes into a shell: the `export NAME=value ...` lines parasol dev prints.

@@ -12,6 +12,8 @@ const seed = JSON.parse(readFileSync(join(REPO_ROOT, 'examples/seed.json'), 'utf
 
 async function startDev(dataDir: string) {
   const proc = await spawnTs(CLI_SOURCE, ['dev', '--seed', 'examples/seed.json', '--port', '0', '--serve-port', '0', '--data', dataDir], {
+    // A token in the test runner's environment would be kept (and not printed): start without one.
+    env: { AWS_TOKEN: '' },
     readyPattern: /Ctrl-C stops both/,
   });
   const out = proc.output();

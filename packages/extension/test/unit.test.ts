@@ -73,6 +73,19 @@ describe('config', () => {
     assert.throws(() => loadConfig({ ...BASE, PARAMETERS_SECRETS_EXTENSION_LOG_LEVEL: 'trace' }), /DEBUG, INFO, WARN, ERROR, NONE/);
   });
 
+  test('PARASOL_LOG_FORMAT: text or json in any case; unset leaves it to the terminal; anything else names the variable', () => {
+    assert.equal(loadConfig({ ...BASE, PARASOL_LOG_FORMAT: 'JSON' }).config.logFormat, 'json');
+    assert.equal(loadConfig({ ...BASE, PARASOL_LOG_FORMAT: 'text' }).config.logFormat, 'text');
+    assert.equal(loadConfig({ ...BASE }).config.logFormat, undefined);
+    assert.throws(
+      () => loadConfig({ ...BASE, PARASOL_LOG_FORMAT: 'yaml' }),
+      (e: unknown) =>
+        e instanceof ConfigError &&
+        e.variable === 'PARASOL_LOG_FORMAT' &&
+        e.message === "PARASOL_LOG_FORMAT must be text or json (any case), got 'yaml'",
+    );
+  });
+
   test('endpoints: per-service override, then AWS_ENDPOINT_URL; region from AWS_DEFAULT_REGION', () => {
     const e = resolveEndpoints({
       AWS_DEFAULT_REGION: 'us-west-2',
