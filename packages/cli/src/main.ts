@@ -7,6 +7,7 @@
  * command or flag, bad flag value; the message points at `--help`).
  */
 import { readFileSync } from 'node:fs';
+import { escapeControl } from '@parasol/log';
 
 interface Command {
   run(argv: string[]): Promise<void>;
@@ -54,7 +55,7 @@ async function main(argv: string[]): Promise<void> {
   }
   const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!command) {
-    process.stderr.write(`parasol: unknown command '${name}'\n\n${USAGE}\n`);
+    process.stderr.write(`parasol: unknown command '${escapeControl(name)}'\n\n${USAGE}\n`);
     process.exitCode = 2;
     return;
   }
@@ -65,10 +66,11 @@ main(process.argv.slice(2)).catch((e: unknown) => {
   const usage = e instanceof Error && e.name === 'UsageError' ? (e as Error & { command?: string }) : undefined;
   if (usage) {
     const help = usage.command ? ` (see 'parasol ${usage.command} --help')` : '';
-    process.stderr.write(`parasol${usage.command ? ` ${usage.command}` : ''}: ${usage.message}${help}\n`);
+    process.stderr.write(`parasol${usage.command ? ` ${usage.command}` : ''}: ${escapeControl(usage.message)}${help}\n`);
     process.exitCode = 2;
     return;
   }
-  process.stderr.write(`parasol: ${e instanceof Error ? e.message : String(e)}\n`);
+  // Messages can quote what was typed or read (names, paths): control characters are escaped here too.
+  process.stderr.write(`parasol: ${escapeControl(e instanceof Error ? e.message : String(e))}\n`);
   process.exitCode = 1;
 });

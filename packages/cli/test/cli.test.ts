@@ -68,6 +68,12 @@ describe('parasol: version, help and usage errors', () => {
     }
   });
 
+  test('what was typed is echoed with its control characters escaped', () => {
+    const run = parasol(['bad\u001b[31m\nname']);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /^parasol: unknown command 'bad\\x1b\[31m\\nname'\n\n/);
+  });
+
   test("'parasol layer' without a subcommand prints the usage on stderr and exits 2", () => {
     const run = parasol(['layer']);
     assert.equal(run.code, 2);
