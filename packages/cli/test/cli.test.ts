@@ -7,6 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -356,6 +357,48 @@ describe('log format on a terminal and off it', () => {
     assert.equal(record.component, 'serve');
     assert.match(record.msg, /^listening on http:\/\/127\.0\.0\.1:\d+$/);
     assert.equal(record.data, 'in memory');
+  });
+
+  test('the extension with PARAMETERS_SECRETS_EXTENSION_LOG_LEVEL=NONE (AWS name) writes nothing, and serves', async () => {
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    const child = spawn(process.execPath, [...TS_NODE_ARGS, CLI_SOURCE, 'extension'], {
+      cwd: REPO_ROOT,
+      env: {
+        ...process.env,
+        PARAMETERS_SECRETS_EXTENSION_LOG_LEVEL: 'NONE',
+        PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: String(port),
+        AWS_TOKEN: 'silent-token',
+        AWS_REGION: 'us-east-1',
+        AWS_ACCESS_KEY_ID: 'test',
+        AWS_SECRET_ACCESS_KEY: 'test',
+        AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+        AWS_LAMBDA_RUNTIME_API: '',
+      },
+    });
+    let output = '';
+    child.stdout!.on('data', (c: Buffer) => (output += c));
+    child.stderr!.on('data', (c: Buffer) => (output += c));
+    try {
+      let status = 0;
+      for (let i = 0; i < 400 && status !== 200; i++) {
+        status = await fetch(`http://127.0.0.1:${port}/ping`).then(
+          (r) => r.status,
+          () => 0,
+        );
+        if (status !== 200) await new Promise((r) => setTimeout(r, 50));
+      }
+      assert.equal(status, 200, output);
+      const miss = await fetch(`http://127.0.0.1:${port}/secretsmanager/get?secretId=x`, {
+        headers: { 'X-Aws-Parameters-Secrets-Token': 'silent-token' },
+      });
+      assert.equal(miss.status, 502, 'the upstream is down');
+      await new Promise((r) => setTimeout(r, 200));
+      assert.equal(output, '');
+    } finally {
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      await exited;
+    }
   });
 
   test('PARASOL_LOG_FORMAT=json on a terminal gives JSON', { skip: !scriptAvailable && 'script(1) is not installed' }, async () => {
