@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -124,9 +124,24 @@ describe('parasol: version, help and usage errors', () => {
 });
 
 describe('parasol serve: messages', () => {
-  test('"unable to open database file" names the file (exit 1)', () => {
+  test('a database that cannot be opened is named, with the reason (exit 1)', () => {
     const data = join(work, 'db-is-a-directory');
-    mkdirSync(join(data, 'parasol.db'), { recursive: true });
+    const file = join(data, 'parasol.db');
+    mkdirSync(file, { recursive: true, mode: 0o700 });
+    const run = parasol(['serve', '--port', '0', '--data', data]);
+    assert.equal(run.code, 1);
+    assert.equal(
+      run.stderr,
+      `parasol: cannot open the database ${file}: EISDIR: illegal operation on a directory, open '${file}' (is it a file, and is its directory writable?)\n`,
+    );
+  });
+});
+
+describe('parasol serve: SQLite\'s own "unable to open database file"', () => {
+  test('names the database file (exit 1): here its write-ahead log cannot be created', () => {
+    const data = join(work, 'wal-cannot-be-created');
+    mkdirSync(data, { mode: 0o700 });
+    symlinkSync(join(work, 'no-such-directory', 'wal'), join(data, 'parasol.db-wal'));
     const run = parasol(['serve', '--port', '0', '--data', data]);
     assert.equal(run.code, 1);
     assert.equal(

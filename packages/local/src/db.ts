@@ -37,6 +37,8 @@ export function openDatabase(dataDir: string | undefined): Db {
     db.pragma('locking_mode = EXCLUSIVE');
     try {
       db.pragma('journal_mode = WAL');
+      // Opens the write-ahead log now, so a WAL that cannot be created is reported here, naming the file.
+      db.exec('BEGIN IMMEDIATE; COMMIT;');
     } catch (e) {
       db.close();
       if ((e as { code?: string }).code === 'SQLITE_BUSY') {

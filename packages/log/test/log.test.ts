@@ -61,6 +61,15 @@ describe('@parasol/log', () => {
     assert.equal(escapeControl('plain/name-1'), 'plain/name-1');
   });
 
+  test('a list field is a JSON array, or comma-joined in text; its items are escaped too', () => {
+    const json = capture('json');
+    json.log.info('unknown access key', { configured: ['test', 'x\ny'] });
+    assert.deepEqual(JSON.parse(json.lines[0]).configured, ['test', 'x\\ny']);
+    const text = capture('text');
+    text.log.info('unknown access key', { configured: ['test', 'other'] });
+    assert.equal(text.lines[0], '17:20:01.234Z INFO  test: unknown access key configured=test,other\n');
+  });
+
   test('levels: below the threshold nothing is written; none writes nothing; enabled() agrees', () => {
     const { log, lines } = capture('json', 'warn');
     log.debug('d');
