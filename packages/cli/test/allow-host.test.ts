@@ -18,7 +18,7 @@ const listWithHost = (url: string, host: string) => {
 describe('parasol dev --allow-host', () => {
   it('the local service answers the allowed name and still refuses others', async () => {
     const dev = await spawnTs(CLI_SOURCE, ['dev', '--in-memory', '--port', '0', '--serve-port', '0', '--allow-host', 'parasol.compose'], {
-      readyPattern: /Parameter Store on (http:\/\/\S+)[\s\S]*Ctrl-C stops both/,
+      readyPattern: /Parameter Store on (http:\/\/[^\s"]+)[\s\S]*Ctrl-C stops both/,
     });
     try {
       const url = dev.match[1];
