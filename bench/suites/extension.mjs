@@ -44,7 +44,12 @@ async function layerMain() {
 
 export async function run() {
   EXTENSION_MAIN = await layerMain();
-  const serve = await startProcess(CLI, ['serve', '--port', '0', '--in-memory', '--log-level', 'error'], {}, /listening on (http:\/\/[^\s"]+)/);
+  const serve = await startProcess(
+    CLI,
+    ['serve', '--port', '0', '--in-memory', '--log-level', 'error'],
+    {},
+    /listening on (http:\/\/[^\s"]+)/,
+  );
   const upstream = serve.match[1];
   try {
     await callUpstream(upstream, 'CreateSecret', {

@@ -383,6 +383,7 @@ describe('logs', () => {
 
 /** An id that would forge a log line and drive a terminal if written raw: LF, a JSON object, ESC[31m, NEL (C1), U+2028. */
 const FORGING_ID = 'x\n{"level":"error","msg":"forged"}\u001b[31m\u0085\u2028';
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
 describe('log escaping', () => {
