@@ -22,6 +22,14 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   extension: { summary: 'the caching extension / sidecar on 127.0.0.1:2773', load: () => import('./commands/extension.js') },
   dev: { summary: 'serve + extension together, seeded, with a token and a ready curl', load: () => import('./commands/dev.js') },
   layer: { summary: 'build Lambda layer zips (layer build)', load: () => import('./commands/layer.js') },
+  exec: {
+    summary: 'run a command with secrets and parameters in its environment (--watch keeps them current)',
+    load: () => import('./commands/exec.js'),
+  },
+  render: {
+    summary: 'render a template with secrets and parameters into a file, atomically (--watch re-renders)',
+    load: () => import('./commands/render.js'),
+  },
 };
 
 const USAGE = `usage: parasol <command> [options]

@@ -2,7 +2,9 @@
  * `parasol layer build`: the three Lambda layer zips.
  *
  *   parasol-extension-nodejs.zip   extensions/parasol (sh launcher) + parasol-extension/index.cjs (+ lib/*.cjs, loaded lazily)
- *   parasol-extension-x86_64.zip   extensions/parasol (standalone SEA executable) + Node's LICENSE
+ *                                  + parasol-exec (exec wrapper) + parasol-extension/exec.cjs (its resolving program)
+ *   parasol-extension-x86_64.zip   extensions/parasol (standalone SEA executable, also the wrapper's resolver) + Node's LICENSE
+ *                                  + parasol-exec
  *   parasol-extension-arm64.zip    same, for Graviton
  *
  * Reproducible: the bundle, the SEA executable and the zip are deterministic
@@ -11,8 +13,8 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { arch as hostArch, platform } from 'node:os';
 import { join } from 'node:path';
-import { bundleExtension, bundleNodejsLayer, defaultExtensionEntry } from './bundle.js';
-import { BUNDLE_DIR, nodejsLauncherScript } from './launcher.js';
+import { bundleExecWrapper, bundleNodejsLayer, bundleStandalone, defaultExtensionEntry, EXEC_ENTRY_FILE } from './bundle.js';
+import { BUNDLE_DIR, EXEC_WRAPPER_FILE, execWrapperScript, nodejsLauncherScript } from './launcher.js';
 import { DEFAULT_NODE_VERSION, fetchNodeBinary, type LambdaArch } from './node-binary.js';
 import { buildSeaExecutable } from './sea.js';
 import { writeZip, type ZipEntry } from './zip.js';
@@ -66,13 +68,15 @@ export async function buildLayers(options: LayerBuildOptions): Promise<BuiltLaye
       await writeLayer(options.outDir, 'nodejs', [
         { path: EXTENSION_FILE, data: Buffer.from(nodejsLauncherScript()), mode: 0o755 },
         ...[...files].map(([path, data]) => ({ path: `${BUNDLE_DIR}/${path}`, data, mode: 0o644 })),
+        { path: EXEC_WRAPPER_FILE, data: Buffer.from(execWrapperScript('nodejs')), mode: 0o755 },
+        { path: `${BUNDLE_DIR}/${EXEC_ENTRY_FILE}`, data: await bundleExecWrapper(), mode: 0o644 },
       ]),
     );
   }
 
   const archs = variants.filter((v): v is LambdaArch => v !== 'nodejs');
   if (archs.length > 0) {
-    const bundle = await bundleExtension(entry);
+    const bundle = await bundleStandalone(entry);
     const writer = await blobWriter(nodeVersion, cacheDir, log);
     for (const arch of archs) {
       const target = await fetchNodeBinary(arch, nodeVersion, cacheDir, log);
@@ -85,6 +89,7 @@ export async function buildLayers(options: LayerBuildOptions): Promise<BuiltLaye
           // Level 6: level 9 costs ~3x the time on a 100 MB binary for 0.4% smaller.
           { path: EXTENSION_FILE, data: executable, mode: 0o755, level: 6 },
           { path: `${BUNDLE_DIR}/LICENSE.node`, data: await readFile(target.licensePath), mode: 0o644 },
+          { path: EXEC_WRAPPER_FILE, data: Buffer.from(execWrapperScript('standalone')), mode: 0o755 },
         ]),
       );
     }

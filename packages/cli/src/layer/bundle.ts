@@ -9,6 +9,8 @@
  *   and its `require` only reaches built-in modules, so everything is inlined
  *   and dynamic `import()` turned into `require` (its V8 code cache makes the
  *   inlined code cheap to start).
+ * - `bundleStandalone(entry)`: the same, plus the exec wrapper's program
+ *   behind a first-argument switch (see EXEC_ENV_FLAG); the layers' SEA main.
  * - `bundleNodejsLayer(entry)` for the Node.js layer: `index.cjs` holds what
  *   start-up runs, and the packages the extension imports lazily (the SigV4
  *   signer, the credential provider chain) go to `lib/*.cjs`, required on first
@@ -39,6 +41,21 @@ export const NODEJS_ENTRY_FILE = 'index.cjs';
 
 export class BundleError extends Error {
   readonly code = 'BundleError';
+}
+
+/** First argument that makes the standalone executable print the exec wrapper's environment script instead of running the extension. */
+export const EXEC_ENV_FLAG = '--parasol-exec-env';
+/** The exec wrapper's program in the Node.js layer's bundle folder. */
+export const EXEC_ENTRY_FILE = 'exec.cjs';
+
+/** The exec wrapper's resolving program (packages/cli/src/layer/exec-entry.ts, or its build output). */
+export function defaultExecEntry(): string {
+  const here = dirname(fileURLToPath(import.meta.url)); // packages/cli/{src,dist}/layer
+  const source = join(here, '../../src/layer/exec-entry.ts');
+  const built = join(here, 'exec-entry.js');
+  if (existsSync(source)) return source;
+  if (existsSync(built)) return built;
+  throw new BundleError(`exec wrapper entry not found (looked for ${source} and ${built})`);
 }
 
 /** The extension's entry point, from source when present (monorepo), else its build output. */
@@ -82,6 +99,32 @@ const ENTRY_OPTIONS: import('esbuild').BuildOptions = {
 export async function bundleExtension(entry: string): Promise<Buffer> {
   if (!existsSync(entry)) throw new BundleError(`extension entry not found: ${entry}`);
   return runEsbuild(await loadEsbuild(), entry, { ...COMMON_OPTIONS, ...ENTRY_OPTIONS, entryPoints: [entry], outfile: 'index.cjs' });
+}
+
+/**
+ * The exec wrapper's resolving program (`parasol-extension/exec.cjs` of the
+ * Node.js layer): Node built-ins only, one CommonJS file.
+ */
+export async function bundleExecWrapper(execEntry = defaultExecEntry()): Promise<Buffer> {
+  if (!existsSync(execEntry)) throw new BundleError(`exec wrapper entry not found: ${execEntry}`);
+  return runEsbuild(await loadEsbuild(), execEntry, { ...COMMON_OPTIONS, entryPoints: [execEntry], outfile: EXEC_ENTRY_FILE });
+}
+
+/**
+ * The standalone executable's main script: the extension, or with
+ * `EXEC_ENV_FLAG` as its first argument the exec wrapper's resolving program
+ * (a SEA runs one main script, so one file holds both). Each part is imported
+ * lazily, so the extension's start compiles none of the wrapper's code.
+ */
+export async function bundleStandalone(extensionEntry: string, execEntry = defaultExecEntry()): Promise<Buffer> {
+  for (const entry of [extensionEntry, execEntry]) if (!existsSync(entry)) throw new BundleError(`entry not found: ${entry}`);
+  const contents = `if (process.argv[2] === ${JSON.stringify(EXEC_ENV_FLAG)}) import(${JSON.stringify(execEntry)}); else import(${JSON.stringify(extensionEntry)});\n`;
+  return runEsbuild(await loadEsbuild(), extensionEntry, {
+    ...COMMON_OPTIONS,
+    ...ENTRY_OPTIONS,
+    stdin: { contents, resolveDir: dirname(extensionEntry), loader: 'js', sourcefile: 'standalone-main.js' },
+    outfile: 'index.cjs',
+  });
 }
 
 /**

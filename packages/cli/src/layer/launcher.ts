@@ -23,7 +23,7 @@ export const NO_NODE_MESSAGE =
 export const NODEJS_LAYER_NODE_FLAGS = ['--v8-pool-size=1'];
 export const BUNDLE_DIR = 'parasol-extension';
 
-import { NODEJS_ENTRY_FILE } from './bundle.js';
+import { EXEC_ENTRY_FILE, EXEC_ENV_FLAG, NODEJS_ENTRY_FILE } from './bundle.js';
 
 export function nodejsLauncherScript(): string {
   return [
@@ -44,6 +44,43 @@ export function nodejsLauncherScript(): string {
     'PARASOL_EXTENSION_NAME=${0##*/}',
     'export PARASOL_EXTENSION_NAME',
     `exec "$node" ${NODEJS_LAYER_NODE_FLAGS.join(' ')} $PARASOL_NODE_OPTIONS "$here/../${BUNDLE_DIR}/${NODEJS_ENTRY_FILE}" "$@"`,
+    '',
+  ].join('\n');
+}
+
+/** Where the exec wrapper sits in every layer (`/opt/parasol-exec` on Lambda). */
+export const EXEC_WRAPPER_FILE = 'parasol-exec';
+
+/**
+ * `/opt/parasol-exec`, the Lambda exec wrapper (AWS_LAMBDA_EXEC_WRAPPER): a
+ * POSIX sh script that, when any PARASOL_ENV_* variable is set, runs the
+ * layer's resolving program (the bundle with the runtime's node in the
+ * Node.js layer; the standalone executable with EXEC_ENV_FLAG otherwise),
+ * evaluates the `export`/`unset` lines it prints, and execs the runtime with
+ * its arguments. A failure exits with the program's status, so Lambda reports
+ * the INIT error. NODE_OPTIONS is emptied for the resolving program only: the
+ * runtime keeps the function's.
+ */
+export function execWrapperScript(variant: 'nodejs' | 'standalone'): string {
+  const resolver =
+    variant === 'nodejs'
+      ? `NODE_OPTIONS= "$parasol_node" ${NODEJS_LAYER_NODE_FLAGS.join(' ')} "$parasol_here/${BUNDLE_DIR}/${EXEC_ENTRY_FILE}"`
+      : `NODE_OPTIONS= "$parasol_here/extensions/parasol" ${EXEC_ENV_FLAG}`;
+  return [
+    '#!/bin/sh',
+    '# parasol exec wrapper: set AWS_LAMBDA_EXEC_WRAPPER=/opt/parasol-exec and PARASOL_ENV_<NAME>=<REF>;',
+    '# the runtime starts with NAME set from the running extension (see packages/cli/README.md).',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: sh parameter expansion, not a template
+    'case "$0" in */*) parasol_here=${0%/*} ;; *) parasol_here=. ;; esac',
+    'case "$(export -p)" in',
+    '*PARASOL_ENV_*)',
+    ...(variant === 'nodejs' ? ['  parasol_node=/var/lang/bin/node', '  [ -x "$parasol_node" ] || parasol_node=node'] : []),
+    `  parasol_env=$(${resolver}) || exit $?`,
+    '  eval "$parasol_env"',
+    '  ;;',
+    'esac',
+    'unset parasol_here parasol_node parasol_env',
+    'exec "$@"',
     '',
   ].join('\n');
 }
