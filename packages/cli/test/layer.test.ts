@@ -21,7 +21,7 @@ import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secre
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { handler as exampleHandler } from '../../../examples/lambda/handler.js';
 import { CLI_SOURCE, REPO_ROOT, type ServeProcess, startServe, TEST_CLIENT_CONFIG, TS_NODE_ARGS } from '../../../test-support/processes.js';
-import { bundleExtension, defaultExtensionEntry } from '../src/layer/bundle.js';
+import { bundleStandalone, defaultExtensionEntry } from '../src/layer/bundle.js';
 import { inspectElf } from '../src/layer/elf.js';
 import { verifySeaExecutable } from '../src/layer/sea.js';
 import { readZip, writeZip, ZipError } from '../src/layer/zip.js';
@@ -138,7 +138,9 @@ describe('parasol layer build', () => {
       [
         'extensions/ 755',
         'extensions/parasol 755',
+        'parasol-exec 755',
         'parasol-extension/ 755',
+        'parasol-extension/exec.cjs 644',
         'parasol-extension/index.cjs 644',
         'parasol-extension/lib/ 755',
         'parasol-extension/lib/credential-providers.cjs 644',
@@ -148,6 +150,8 @@ describe('parasol layer build', () => {
     const launcher = zip.find((e) => e.path === 'extensions/parasol')!.data.toString();
     assert.ok(launcher.startsWith('#!/bin/sh\n'), 'shebang on the first line');
     assert.ok(!launcher.includes('\r'), 'LF line endings (a CRLF shebang fails to exec on Lambda)');
+    const wrapper = zip.find((e) => e.path === 'parasol-exec')!.data.toString();
+    assert.ok(wrapper.startsWith('#!/bin/sh\n') && !wrapper.includes('\r'), 'the exec wrapper: sh shebang, LF endings');
     assert.match(launcher, /\/var\/lang\/bin\/node/);
     const sizes = await Promise.all(
       ['nodejs', 'x86_64', 'arm64'].map(async (v) => (await readFile(join(work, `layers/parasol-extension-${v}.zip`))).length),
@@ -161,7 +165,7 @@ describe('parasol layer build', () => {
       const zip = readZip(await readFile(join(work, `layers/parasol-extension-${arch}.zip`)));
       assert.deepEqual(
         zip.map((e) => `${e.path} ${e.mode.toString(8)}`),
-        ['extensions/ 755', 'extensions/parasol 755', 'parasol-extension/ 755', 'parasol-extension/LICENSE.node 644'],
+        ['extensions/ 755', 'extensions/parasol 755', 'parasol-exec 755', 'parasol-extension/ 755', 'parasol-extension/LICENSE.node 644'],
       );
       const unpackedBytes = zip.reduce((n, e) => n + e.data.length, 0);
       assert.ok(unpackedBytes < 250 * 1024 * 1024, 'fits the 250 MB unpacked limit');
@@ -175,7 +179,7 @@ describe('parasol layer build', () => {
     assert.equal(elf.machine, 'arm64');
     assert.equal(elf.is64Bit, true);
     assert.equal(elf.seaFuseSet, true);
-    const bundle = await bundleExtension(defaultExtensionEntry());
+    const bundle = await bundleStandalone(defaultExtensionEntry());
     assert.doesNotThrow(
       () => verifySeaExecutable(executable, 'arm64', bundle),
       'bundle missing from the blob (or the extension sources changed since the build: rerun on a quiet tree)',
@@ -257,6 +261,7 @@ async function runLayerInLambdaLikeEnvironment(
   variant: string,
   wrap: string[] = [],
   duringInvoke?: (port: number) => Promise<void>,
+  checkExecWrapper = true,
 ): Promise<void> {
   const opt = join(work, `opt-${variant}`);
   await unpack(join(work, `layers/parasol-extension-${variant}.zip`), opt);
@@ -315,6 +320,7 @@ async function runLayerInLambdaLikeEnvironment(
     assert.equal(body.SecretString, SECRET_VALUE);
     const noToken = await httpGet(`http://127.0.0.1:${port}/secretsmanager/get?secretId=${encodeURIComponent(SECRET_NAME)}`);
     assert.notEqual(noToken.status, 200, 'the token is required');
+    if (checkExecWrapper) await execWrapperAsLambdaRunsIt(variant, opt, port);
     if (duringInvoke) {
       api.invoke();
       await duringInvoke(port);
@@ -334,8 +340,109 @@ async function runLayerInLambdaLikeEnvironment(
   }
 }
 
+interface WrapperRun {
+  status: number | null;
+  args: string[];
+  env: Map<string, string>;
+  stderr: string;
+}
+
+/**
+ * Runs `<opt>/parasol-exec RUNTIME ARGS…` the way Lambda starts a runtime through AWS_LAMBDA_EXEC_WRAPPER
+ * (after every extension registered), with the function's environment. The runtime is a script that prints
+ * its arguments and its environment.
+ */
+async function runExecWrapper(variant: string, opt: string, port: number, extra: NodeJS.ProcessEnv): Promise<WrapperRun> {
+  const runtime = join(work, 'runtime-bootstrap');
+  await writeFile(runtime, '#!/bin/sh\nfor a in "$@"; do printf \'arg:%s\\0\' "$a"; done\nexec /usr/bin/env -0\n', { mode: 0o755 });
+  const child = spawn(join(opt, 'parasol-exec'), [runtime, '--handler', 'index.handler', 'an argument with spaces'], {
+    cwd: tmpdir(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      // The standalone layers must not need node: nothing on PATH at all (the scripts use absolute paths and builtins).
+      PATH: variant === 'nodejs' ? `${dirname(process.execPath)}:/usr/bin:/bin` : '/nonexistent',
+      AWS_LAMBDA_RUNTIME_API: '127.0.0.1:9',
+      AWS_LAMBDA_EXEC_WRAPPER: join(opt, 'parasol-exec'),
+      AWS_REGION: 'us-east-1',
+      AWS_SESSION_TOKEN: TOKEN,
+      PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: String(port),
+      _HANDLER: 'index.handler',
+      // The function's NODE_OPTIONS is the runtime's: kept for it, kept away from the resolving program.
+      NODE_OPTIONS: '--require /var/task/does-not-exist.js',
+      ...extra,
+    },
+  });
+  const out: Buffer[] = [];
+  let stderr = '';
+  child.stdout!.on('data', (c: Buffer) => out.push(c));
+  child.stderr!.on('data', (c: Buffer) => {
+    stderr += c.toString();
+  });
+  const [status] = (await once(child, 'close')) as [number | null];
+  const entries = Buffer.concat(out).toString('utf8').split('\0').filter(Boolean);
+  const env = new Map<string, string>();
+  for (const e of entries.filter((x) => !x.startsWith('arg:'))) env.set(e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1));
+  return { status, args: entries.filter((x) => x.startsWith('arg:')).map((x) => x.slice(4)), env, stderr };
+}
+
+async function execWrapperAsLambdaRunsIt(variant: string, opt: string, port: number): Promise<void> {
+  const ok = await runExecWrapper(variant, opt, port, {
+    PARASOL_ENV_DB_PASSWORD: `sm:${SECRET_NAME}:password`,
+    PARASOL_ENV_DB_SECRET: `sm:${SECRET_NAME}`,
+    PARASOL_ENV_NEW_CHECKOUT: `ssm:${PARAMETER_NAME}`,
+  });
+  assert.equal(ok.status, 0, ok.stderr);
+  assert.equal(ok.stderr, '', 'the wrapper prints nothing when all is well');
+  assert.deepEqual(ok.args, ['--handler', 'index.handler', 'an argument with spaces'], 'the runtime gets its arguments as given');
+  assert.equal(ok.env.get('DB_PASSWORD'), 'layer-test-value');
+  assert.equal(ok.env.get('DB_SECRET'), SECRET_VALUE);
+  assert.equal(ok.env.get('NEW_CHECKOUT'), 'true');
+  assert.deepEqual(
+    [...ok.env.keys()].filter((k) => k.startsWith('PARASOL_ENV_') || k.startsWith('parasol_')),
+    [],
+    'PARASOL_ENV_* removed, no helper variables left',
+  );
+  assert.equal(ok.env.get('NODE_OPTIONS'), '--require /var/task/does-not-exist.js', "the runtime keeps the function's NODE_OPTIONS");
+  assert.equal(ok.env.get('_HANDLER'), 'index.handler');
+
+  const missing = await runExecWrapper(variant, opt, port, {
+    PARASOL_ENV_DB_PASSWORD: `sm:${SECRET_NAME}:password`,
+    PARASOL_ENV_NOPE: 'sm:layer/no-such-secret',
+  });
+  assert.equal(missing.status, 1, 'INIT fails');
+  assert.deepEqual(missing.args, [], 'the runtime never started');
+  assert.match(
+    missing.stderr,
+    /parasol-exec: 1 of 2 reference\(s\) did not resolve; INIT stops \(PARASOL_EXEC_ALLOW_MISSING=true starts without them\):/,
+  );
+  assert.match(missing.stderr, /NOPE \(sm:layer\/no-such-secret: ResourceNotFoundException: /);
+  assert.ok(!missing.stderr.includes('layer-test-value'), 'no value in the message');
+
+  const allowed = await runExecWrapper(variant, opt, port, {
+    PARASOL_ENV_DB_PASSWORD: `sm:${SECRET_NAME}:password`,
+    PARASOL_ENV_NOPE: 'sm:layer/no-such-secret',
+    PARASOL_EXEC_ALLOW_MISSING: 'true',
+  });
+  assert.equal(allowed.status, 0, allowed.stderr);
+  assert.equal(allowed.env.get('DB_PASSWORD'), 'layer-test-value');
+  assert.equal(allowed.env.has('NOPE'), false);
+  assert.equal(allowed.env.has('PARASOL_ENV_NOPE'), false);
+  assert.match(
+    allowed.stderr,
+    /parasol-exec: not set \(PARASOL_EXEC_ALLOW_MISSING=true\): NOPE \(sm:layer\/no-such-secret: ResourceNotFoundException/,
+  );
+
+  const none = await runExecWrapper(variant, opt, port, {});
+  assert.equal(none.status, 0, none.stderr);
+  assert.deepEqual(
+    none.args,
+    ['--handler', 'index.handler', 'an argument with spaces'],
+    'without PARASOL_ENV_* the runtime starts directly',
+  );
+}
+
 describe('each layer unpacked into an /opt-like folder runs the extension (fake Lambda Runtime API, real parasol serve)', () => {
-  test('nodejs layer: launcher runs the bundle with node, registers, serves a secret (also to examples/lambda/handler.ts during an INVOKE), exits on SHUTDOWN', async () => {
+  test('nodejs layer: launcher runs the bundle with node, registers, serves a secret (also to examples/lambda/handler.ts during an INVOKE, and to /opt/parasol-exec during INIT), exits on SHUTDOWN', async () => {
     await runLayerInLambdaLikeEnvironment('nodejs', [], async (port) => {
       // examples/lambda/handler.ts, as a function beside this layer would run it.
       const saved = { ...process.env };
@@ -359,7 +466,7 @@ describe('each layer unpacked into an /opt-like folder runs the extension (fake 
     });
   });
 
-  test('x86_64 layer: standalone executable (no node on PATH) registers, serves a secret, exits on SHUTDOWN', async () => {
+  test('x86_64 layer: standalone executable (no node on PATH) registers, serves a secret (also to /opt/parasol-exec, no PATH at all), exits on SHUTDOWN', async () => {
     await runLayerInLambdaLikeEnvironment('x86_64');
   });
 
@@ -367,7 +474,8 @@ describe('each layer unpacked into an /opt-like folder runs the extension (fake 
     test(`arm64 layer under qemu-user (${qemu.bin}, emulated): registers, serves a secret, exits on SHUTDOWN`, {
       timeout: 120_000,
     }, async () => {
-      await runLayerInLambdaLikeEnvironment('arm64', [qemu.bin, '-L', qemu.root]);
+      // The exec wrapper runs the executable directly, which an x86_64 host cannot without binfmt: not checked here.
+      await runLayerInLambdaLikeEnvironment('arm64', [qemu.bin, '-L', qemu.root], undefined, false);
     });
   } else {
     test('arm64 layer: NOT run — qemu-aarch64-static or an aarch64 loader is missing here; only the static ELF/SEA checks above apply', () => {
