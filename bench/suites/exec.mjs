@@ -179,8 +179,9 @@ export async function run() {
       const env = { ...base, PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: String(ext.port) };
       const wrapper = join(opt, 'parasol-exec');
       await timed(wrapper, [runtime], { ...env, ...warmSet }); // fills the cache for the warm case
-      const samples = { alone: [], empty: [], cold: [], warm: [] };
+      const samples = { node: [], alone: [], empty: [], cold: [], warm: [] };
       for (let i = 0; i < RUNS; i++) {
+        samples.node.push(await timed(process.execPath, ['-e', '0'], env));
         samples.alone.push(await timed(runtime, [], env));
         samples.empty.push(await timed(wrapper, [runtime], env));
         samples.cold.push(await timed(wrapper, [runtime], { ...env, ...refSets[coldSet++] }));
@@ -192,9 +193,10 @@ export async function run() {
         layer: variant,
         start: what,
         'spawn → exit (median ms)': median(xs).toFixed(1),
-        'added to INIT': what === 'runtime alone' ? '—' : `+${(median(xs) - alone).toFixed(1)} ms`,
+        'added to INIT': what.startsWith('runtime alone') || what.startsWith('reference') ? '—' : `+${(median(xs) - alone).toFixed(1)} ms`,
       });
       rows.push(
+        row('reference: `node -e 0` (any node program starts at least this slowly here)', samples.node),
         row('runtime alone', samples.alone),
         row('through /opt/parasol-exec, no PARASOL_ENV_*', samples.empty),
         row(`through /opt/parasol-exec, ${NAMES} names, extension cache cold`, samples.cold),

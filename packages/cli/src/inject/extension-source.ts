@@ -6,9 +6,13 @@
  * @parasol/client look for it. Node built-ins only: the Lambda exec wrapper
  * runs this during INIT.
  *
- * One GET per distinct read, all at once. JSON keys are taken out here, so the
- * extension is asked for whole secrets (a batch route would replace the loops
- * in `fetchers` only).
+ * Secrets at AWSCURRENT go to the extension's batch route
+ * (`/secretsmanager/batchget`, 20 ids a request) and parameters to
+ * `/systemsmanager/parameters/getparameters` (10 names a request), so a
+ * handful of names is one round trip per service; secrets with a version
+ * stage or id take one GET each. An extension without the batch routes
+ * (404) is asked one GET per read instead, all at once. JSON keys are taken
+ * out here, so the extension is always asked for whole secrets.
  */
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
@@ -19,6 +23,9 @@ export const TOKEN_HEADER = 'X-Aws-Parameters-Secrets-Token';
 export const TOKEN_VARIABLES = ['AWS_TOKEN', 'AWS_SESSION_TOKEN', 'AWS_CONTAINER_AUTHORIZATION_TOKEN'] as const;
 const DEFAULT_PORT = 2773;
 const NOT_READY = /not ready to serve traffic/i;
+/** The batch routes' limits (BatchGetSecretValue: 20 ids; GetParameters: 10 names). */
+export const BATCH_SECRETS = 20;
+export const BATCH_PARAMETERS = 10;
 
 /** A problem with the extension itself (unreachable, no token, bad port): no reference resolves. */
 export class ExtensionUnavailableError extends Error {
@@ -76,9 +83,40 @@ export class ExtensionSource implements ValueSource {
     this.description = `the extension at ${options.url}`;
   }
 
+  /** False once the extension answered a batch route with 404: it has none, so ask one GET per read. */
+  private batchRoutes = true;
+
   private readonly fetchers: Fetchers = {
-    secrets: (reads) => Promise.all(reads.map((r) => this.getSecret(r))),
-    parameters: (reads) => Promise.all(reads.map((r) => this.getParameter(r))),
+    secrets: async (reads) => {
+      const out = new Array<Outcome<SecretOutput>>(reads.length);
+      const current: number[] = [];
+      await Promise.all(
+        reads.map(async (r, i) => {
+          if (this.batchRoutes && !r.versionStage && !r.versionId) current.push(i);
+          else out[i] = await this.getSecret(r);
+        }),
+      );
+      await Promise.all(
+        chunks(current, BATCH_SECRETS).map(async (indexes) => {
+          const got = await this.batchSecrets(indexes.map((i) => reads[i].secretId));
+          await Promise.all(indexes.map(async (i, k) => (out[i] = got ? got[k] : await this.getSecret(reads[i]))));
+        }),
+      );
+      return out;
+    },
+    parameters: async (reads) => {
+      const out = new Array<Outcome<ParameterOutput>>(reads.length);
+      await Promise.all(
+        chunks(
+          reads.map((_, i) => i),
+          BATCH_PARAMETERS,
+        ).map(async (indexes) => {
+          const got = this.batchRoutes ? await this.batchParameters(indexes.map((i) => reads[i])) : undefined;
+          await Promise.all(indexes.map(async (i, k) => (out[i] = got ? got[k] : await this.getParameter(reads[i]))));
+        }),
+      );
+      return out;
+    },
   };
 
   resolve(refs: Parameters<ValueSource['resolve']>[0]) {
@@ -112,11 +150,59 @@ export class ExtensionSource implements ValueSource {
     return outcome.ok ? { ok: true, output: outcome.output.Parameter ?? {} } : outcome;
   }
 
+  /** One batch GET for up to 20 secret ids; undefined when the extension has no batch route. */
+  private async batchSecrets(ids: string[]): Promise<Outcome<SecretOutput>[] | undefined> {
+    const query = new URLSearchParams(ids.map((id): [string, string] => ['secretId', id]));
+    const answer = await this.getBatch<{ SecretValues?: BatchSecret[]; Errors?: BatchError[] }>(`/secretsmanager/batchget?${query}`);
+    if (!answer) return undefined;
+    if (!answer.ok) return ids.map(() => answer);
+    const values = answer.output.SecretValues ?? [];
+    const errors = answer.output.Errors ?? [];
+    return ids.map((id): Outcome<SecretOutput> => {
+      const value = values.find((v) => v.Name === id || v.ARN === id);
+      if (value) return { ok: true, output: value };
+      const error = errors.find((e) => e.SecretId === id);
+      if (error) return { ok: false, code: error.ErrorCode ?? 'UnknownError', message: error.Message ?? '' };
+      return { ok: false, code: 'InvalidResponse', message: `the extension's batch answer has no entry for secret '${id}'` };
+    });
+  }
+
+  /** One batch GET for up to 10 parameters (`name`, `name:version`, `name:label`); undefined when the extension has no batch route. */
+  private async batchParameters(reads: ParameterRead[]): Promise<Outcome<ParameterOutput>[] | undefined> {
+    const asked = reads.map((r) => (r.version ? `${r.name}:${r.version}` : r.label ? `${r.name}:${r.label}` : r.name));
+    const query = new URLSearchParams([...asked.map((n): [string, string] => ['names', n]), ['withDecryption', 'true']]);
+    const answer = await this.getBatch<{ Parameters?: BatchParameter[]; InvalidParameters?: string[] }>(
+      `/systemsmanager/parameters/getparameters?${query}`,
+    );
+    if (!answer) return undefined;
+    if (!answer.ok) return asked.map(() => answer);
+    const parameters = answer.output.Parameters ?? [];
+    const invalid = new Set(answer.output.InvalidParameters ?? []);
+    return asked.map((name): Outcome<ParameterOutput> => {
+      // GetParameters answers a selector request with the plain Name and the selector apart.
+      const found = parameters.find((p) => `${p.Name}${p.Selector ?? ''}` === name || p.Name === name || p.ARN === name);
+      if (found) return { ok: true, output: found };
+      if (invalid.has(name)) return { ok: false, code: 'ParameterNotFound', message: `parameter '${name}' not found` };
+      return { ok: false, code: 'InvalidResponse', message: `the extension's batch answer has no entry for parameter '${name}'` };
+    });
+  }
+
+  /** A batch route's answer; undefined (and no more batch requests) when the route does not exist (404). */
+  private async getBatch<T>(pathAndQuery: string): Promise<Outcome<T> | undefined> {
+    if (!this.batchRoutes) return undefined;
+    const outcome = await this.getJson<T>(pathAndQuery, true);
+    if (outcome === undefined) this.batchRoutes = false;
+    return outcome;
+  }
+
   /** GET with the token; "not ready to serve traffic" (AWS's extension during INIT) is retried briefly. */
-  private async getJson<T>(pathAndQuery: string): Promise<Outcome<T>> {
+  private async getJson<T>(pathAndQuery: string): Promise<Outcome<T>>;
+  private async getJson<T>(pathAndQuery: string, undefinedOn404: true): Promise<Outcome<T> | undefined>;
+  private async getJson<T>(pathAndQuery: string, undefinedOn404 = false): Promise<Outcome<T> | undefined> {
     let backoff = 20;
     for (let attempt = 0; ; attempt++) {
       const answer = await this.get(pathAndQuery);
+      if (answer.status === 404 && undefinedOn404) return undefined;
       if (answer.status === 200) {
         try {
           return { ok: true, output: JSON.parse(answer.body) as T };
@@ -162,6 +248,27 @@ export class ExtensionSource implements ValueSource {
       req.end();
     });
   }
+}
+
+interface BatchSecret extends SecretOutput {
+  Name?: string;
+  ARN?: string;
+}
+interface BatchError {
+  SecretId?: string;
+  ErrorCode?: string;
+  Message?: string;
+}
+interface BatchParameter extends ParameterOutput {
+  Name?: string;
+  ARN?: string;
+  Selector?: string;
+}
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
 }
 
 /** `{"__type","message"}` (parasol, the Secrets Manager Agent), else the AWS extension's plain text. */
