@@ -138,18 +138,26 @@ function assertAllRefs(env: Map<string, string>): void {
 }
 
 describe('parasol exec: the child environment', () => {
-  test('through the extension (chosen automatically when it answers): every REF form, PARASOL_ENV_* read and removed, the rest passed on', async () => {
-    const before = await upstreamCalls(ext, 'GetSecretValue');
+  test('through the extension (chosen automatically when it answers): every REF form, PARASOL_ENV_* read and removed, the rest passed on, batched', async () => {
+    // An extension with the batch routes (BatchGetSecretValue / GetParameters) is asked once per service; one without, once per read.
+    const probe = await fetch(`${ext.url}/secretsmanager/batchget?secretId=exec%2Fprobe`, { headers: ext.headers });
+    const batch = probe.status !== 404;
+    const apis = ['GetSecretValue', 'BatchGetSecretValue', 'GetParameter', 'GetParameters'];
+    const before = await Promise.all(apis.map((api) => upstreamCalls(ext, api)));
     const env = await childEnv(ALL_REFS, viaExtension({ PARASOL_ENV_FROM_VARIABLE: 'sm:exec/db:username', KEEP_ME: 'kept' }));
     assertAllRefs(env);
     assert.equal(env.get('FROM_VARIABLE'), USERNAME);
     assert.equal(env.has('PARASOL_ENV_FROM_VARIABLE'), false, 'PARASOL_ENV_* is removed from the child');
     assert.equal(env.get('KEEP_ME'), 'kept');
-    // exec/db read once for its three keys and the whole: 3 distinct secret reads (db, rotating current, rotating previous).
-    assert.equal(
-      (await upstreamCalls(ext, 'GetSecretValue')) - before,
-      3,
-      'read through the extension, one read per distinct secret version',
+    const calls = (await Promise.all(apis.map((api) => upstreamCalls(ext, api)))).map((n, i) => n - before[i]);
+    // exec/db is read once for its three keys and the whole; exec/rotating twice (AWSCURRENT, AWSPREVIOUS);
+    // three parameter reads (/exec/app/db-url, /exec/labeled:stable, /exec/labeled:1).
+    assert.deepEqual(
+      Object.fromEntries(apis.map((api, i) => [api, calls[i]])),
+      batch
+        ? { GetSecretValue: 1, BatchGetSecretValue: 1, GetParameter: 0, GetParameters: 1 }
+        : { GetSecretValue: 3, BatchGetSecretValue: 0, GetParameter: 3, GetParameters: 0 },
+      `upstream calls through the extension (batch routes: ${batch})`,
     );
   });
 
