@@ -21,7 +21,7 @@ import { parseInterval, startPoller, ttlIntervalSeconds } from '../inject/poll.j
 import type { ValueSource } from '../inject/source.js';
 
 const HELP = `usage: parasol exec [--env NAME=REF]... [--path PREFIX]... [--allow-missing] [--pristine]
-                    [--watch [--on-change restart|signal:SIG|run:CMD] [--interval SECONDS]]
+                    [--watch [--on-change restart|signal:SIG|run:CMD] [--interval SECONDS] [--grace SECONDS]]
                     [--source auto|extension|service] -- COMMAND [ARGS...]
 
 Runs COMMAND with secrets and parameters in its environment.
