@@ -167,6 +167,16 @@ describe('parasol exec: the child environment', () => {
     assert.equal(env.get('FEATURE_FLAG'), 'on', '/exec/app/feature.flag → FEATURE_FLAG');
   });
 
+  test('--path beside the extension: values through the extension, the path from the service (no by-path route there)', async () => {
+    const env = await childEnv(
+      ['--env', 'PW=sm:exec/db:password', '--path', '/exec/app/'],
+      viaExtension({ AWS_ENDPOINT_URL: serve.url, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' }),
+    );
+    assert.equal(env.get('PW'), PASSWORD);
+    assert.equal(env.get('DB_URL'), DB_URL);
+    assert.equal(env.get('FEATURE_FLAG'), 'on');
+  });
+
   test('auto without an extension listening reads the service directly', async () => {
     const env = await childEnv(
       ['--env', 'PW=sm:exec/db:password'],

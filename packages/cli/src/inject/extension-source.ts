@@ -73,6 +73,8 @@ export interface ExtensionSourceOptions {
   token: string;
   /** Per request (default 10 s). */
   timeoutMs?: number;
+  /** Where parameter paths are read (the extension has no by-path route); closed with this source. */
+  paths?: Pick<ValueSource, 'parametersByPath' | 'close'>;
 }
 
 export class ExtensionSource implements ValueSource {
@@ -89,19 +91,18 @@ export class ExtensionSource implements ValueSource {
   private readonly fetchers: Fetchers = {
     secrets: async (reads) => {
       const out = new Array<Outcome<SecretOutput>>(reads.length);
-      const current: number[] = [];
-      await Promise.all(
-        reads.map(async (r, i) => {
-          if (this.batchRoutes && !r.versionStage && !r.versionId) current.push(i);
-          else out[i] = await this.getSecret(r);
+      // AWSCURRENT reads go in batches; a version stage or id needs a GET of its own. All at once.
+      const current = reads.flatMap((r, i) => (this.batchRoutes && !r.versionStage && !r.versionId ? [i] : []));
+      const single = reads.flatMap((_, i) => (current.includes(i) ? [] : [i]));
+      await Promise.all([
+        ...single.map(async (i) => {
+          out[i] = await this.getSecret(reads[i]);
         }),
-      );
-      await Promise.all(
-        chunks(current, BATCH_SECRETS).map(async (indexes) => {
+        ...chunks(current, BATCH_SECRETS).map(async (indexes) => {
           const got = await this.batchSecrets(indexes.map((i) => reads[i].secretId));
           await Promise.all(indexes.map(async (i, k) => (out[i] = got ? got[k] : await this.getSecret(reads[i]))));
         }),
-      );
+      ]);
       return out;
     },
     parameters: async (reads) => {
@@ -123,16 +124,15 @@ export class ExtensionSource implements ValueSource {
     return resolveWith(this.fetchers, refs);
   }
 
+  /** The extension has no by-path route: paths are read by `options.paths` (the service, directly) when given. */
   parametersByPath(path: string): Promise<PathEntry[]> {
-    return Promise.reject(
-      new ExtensionUnavailableError(
-        `--path ${path}: the extension has no by-path route; read paths from the service directly (--source service)`,
-      ),
-    );
+    if (this.options.paths) return this.options.paths.parametersByPath(path);
+    return Promise.reject(new ExtensionUnavailableError(`--path ${path}: the extension has no by-path route`));
   }
 
   close(): void {
     this.agent.destroy();
+    this.options.paths?.close();
   }
 
   private getSecret(read: SecretRead): Promise<Outcome<SecretOutput>> {

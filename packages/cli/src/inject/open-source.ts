@@ -13,16 +13,28 @@ export async function openSource(choice: SourceChoice, env: NodeJS.ProcessEnv = 
   if (choice !== 'service') {
     const url = extensionUrl(env);
     const token = extensionToken(env);
-    if (choice === 'extension') {
-      if (!token) {
-        throw new ExtensionUnavailableError(
-          'no token for the extension: set AWS_TOKEN (a value or file://PATH), AWS_SESSION_TOKEN or AWS_CONTAINER_AUTHORIZATION_TOKEN',
-        );
-      }
-      return new ExtensionSource({ url, token: token.token });
+    if (choice === 'extension' && !token) {
+      throw new ExtensionUnavailableError(
+        'no token for the extension: set AWS_TOKEN (a value or file://PATH), AWS_SESSION_TOKEN or AWS_CONTAINER_AUTHORIZATION_TOKEN',
+      );
     }
-    if (token && (await extensionAnswers(url))) return new ExtensionSource({ url, token: token.token });
+    if (token && (choice === 'extension' || (await extensionAnswers(url)))) {
+      // The extension has no by-path route: `--path` is read from the service directly, set up on first use.
+      let direct: ValueSource | undefined;
+      const paths = {
+        parametersByPath: async (path: string) => {
+          direct ??= await serviceSource(env);
+          return direct.parametersByPath(path);
+        },
+        close: () => direct?.close(),
+      };
+      return new ExtensionSource({ url, token: token.token, paths });
+    }
   }
+  return serviceSource(env);
+}
+
+async function serviceSource(env: NodeJS.ProcessEnv): Promise<ValueSource> {
   const { ServiceSource } = await import('./service-source.js');
   return new ServiceSource(env);
 }
