@@ -45,7 +45,6 @@ before(async () => {
   for (const s of seed.secrets) {
     let value = s.value;
     if (s.name === 'demo/db-credentials') value = { ...(value as object), password: PASSWORD };
-    if (s.name === 'demo/tls') value = { certificate: PUBLIC_PEM, private_key: PRIVATE_PEM };
     await sm.send(
       new CreateSecretCommand(
         s.binary
@@ -54,6 +53,10 @@ before(async () => {
       ),
     );
   }
+  // examples/render/tls.pem.hbs reads demo/tls ({certificate, private_key}), not in seed.json: a fresh key here.
+  await sm.send(
+    new CreateSecretCommand({ Name: 'demo/tls', SecretString: JSON.stringify({ certificate: PUBLIC_PEM, private_key: PRIVATE_PEM }) }),
+  );
   for (const p of seed.parameters) await ssm.send(new PutParameterCommand({ Name: p.name, Value: p.value, Type: p.type }));
   ssm.destroy();
 });
