@@ -37,6 +37,13 @@ interface SecretsGetOptionsBase extends GetOptionsBase {
   versionId?: string;
   /** Fetch the version with this staging label (`AWSCURRENT` by default, `AWSPREVIOUS`, `AWSPENDING`, ...). */
   versionStage?: string;
+  /**
+   * One top-level key of a JSON secret: the result is that key's value (a string as is, any other JSON value
+   * as its JSON text, which `transform: 'json'` then parses). Extension mode asks the extension for the key
+   * (`jsonKey=`), so only that value crosses the socket; SDK mode selects it after GetSecretValue. A missing key
+   * fails with code `JsonKeyNotFound`, a secret that is not a JSON object with code `SecretNotJson`.
+   */
+  jsonKey?: string;
   /** Extra GetSecretValue input (SDK mode). In extension mode only `VersionId`/`VersionStage` apply. */
   sdkOptions?: Omit<Partial<GetSecretValueCommandInput>, 'SecretId'>;
   transform?: 'json' | 'binary';
@@ -56,7 +63,7 @@ export type SecretsGetOptions =
   | SecretsGetOptionsTransformBinary
   | undefined;
 
-/** No transform: `string | Uint8Array` (a binary secret is bytes); `binary`: string; `json`: JSONValue. */
+/** No transform: `string | Uint8Array` (a binary secret is bytes; with `jsonKey`, string); `binary`: string; `json`: JSONValue. */
 export type SecretsGetOutput<
   ExplicitUserProvidedType = undefined,
   InferredFromOptionsType = undefined,
@@ -64,7 +71,9 @@ export type SecretsGetOutput<
   ? undefined extends InferredFromOptionsType
     ? string | Uint8Array
     : InferredFromOptionsType extends SecretsGetOptionsTransformNone
-      ? string | Uint8Array
+      ? InferredFromOptionsType extends { jsonKey: string }
+        ? string
+        : string | Uint8Array
       : InferredFromOptionsType extends SecretsGetOptionsTransformBinary
         ? string
         : InferredFromOptionsType extends SecretsGetOptionsTransformJson

@@ -39,6 +39,8 @@ export interface ExtensionConfig {
   maxStaleSeconds: number;
   /** PARASOL_PREFETCH_SECRETS: secret ids fetched before registering. */
   prefetchSecrets: string[];
+  /** PARASOL_PREFETCH_SECRET_TAGS: tag keys; every secret with a tag key starting so is fetched before registering. */
+  prefetchSecretTags: string[];
   /** PARASOL_PREFETCH_PARAMETERS: parameter names, or paths ending in `/` fetched recursively. */
   prefetchParameters: string[];
   /** The value callers must send in X-Aws-Parameters-Secrets-Token. */
@@ -80,6 +82,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): LoadedConfig {
     ssmTimeoutMs: integer(env, 'SSM_PARAMETER_STORE_TIMEOUT_MILLIS', 0, 0, 2_147_483_647),
     maxStaleSeconds: integer(env, 'PARASOL_MAX_STALE_SECONDS', 900, 0, 86_400),
     prefetchSecrets: list(env.PARASOL_PREFETCH_SECRETS),
+    prefetchSecretTags: list(env.PARASOL_PREFETCH_SECRET_TAGS),
     prefetchParameters: list(env.PARASOL_PREFETCH_PARAMETERS),
     token,
     tokenSource: source,
@@ -100,7 +103,7 @@ export function describeConfig(c: ExtensionConfig): string[] {
     `SECRETS_MANAGER_TTL=${c.secretsManagerTtlSeconds}s SSM_PARAMETER_STORE_TTL=${c.ssmTtlSeconds}s`,
     `SECRETS_MANAGER_TIMEOUT_MILLIS=${c.secretsManagerTimeoutMs} SSM_PARAMETER_STORE_TIMEOUT_MILLIS=${c.ssmTimeoutMs} (0 = none)`,
     `PARASOL_MAX_STALE_SECONDS=${c.maxStaleSeconds}`,
-    `prefetch: ${c.prefetchSecrets.length} secret(s), ${c.prefetchParameters.length} parameter name(s)/path(s)`,
+    `prefetch: ${c.prefetchSecrets.length} secret(s), ${c.prefetchSecretTags.length} tag key(s), ${c.prefetchParameters.length} parameter name(s)/path(s)`,
     `token from ${c.tokenSource}`,
     `region ${c.endpoints.region}; Secrets Manager at ${c.endpoints.secretsManager}; SSM at ${c.endpoints.ssm}`,
     `credentials: ${c.credentials ? 'environment' : 'standard provider chain'}`,

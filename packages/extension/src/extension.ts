@@ -5,6 +5,7 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { BatchReader } from './batch.js';
 import { ResponseCache } from './cache.js';
 import type { ExtensionConfig } from './config.js';
 import { createLogger, type Logger } from './log.js';
@@ -42,9 +43,11 @@ export async function startExtension(config: ExtensionConfig, options: StartOpti
   const cache = new ResponseCache({ maxEntries: capacity, maxStaleMs: config.maxStaleSeconds * 1000 });
   const upstream = createUpstream(config, metrics);
   const lookup = new Lookup(config, cache, upstream);
+  const batch = new BatchReader(cache, lookup, upstream, metrics);
   const handler = createRequestHandler({
     tokenMatches: createTokenMatcher(config.token),
     lookup,
+    batch,
     cache,
     cacheCapacity: capacity,
     metrics,
@@ -75,7 +78,7 @@ export async function startExtension(config: ExtensionConfig, options: StartOpti
     port,
     metrics,
     cache,
-    prefetch: (boundMs = 1000) => prefetch({ config, lookup, cache, upstream, log }, boundMs),
+    prefetch: (boundMs = 1000) => prefetch({ config, lookup, batch, cache, upstream, log }, boundMs),
     async close(graceMs = 1500) {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();

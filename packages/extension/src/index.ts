@@ -13,6 +13,7 @@ export { createLogger, type Logger, type LogLevel } from './log.js';
 export { Metrics } from './metrics.js';
 export { parseRoute, type Route } from './parse.js';
 export { runFromEnvironment } from './run.js';
+export { hasReferenceFields, parseSecretReference, type SecretReference } from './secret-reference.js';
 export { createTokenMatcher, resolveToken, TOKEN_HEADER } from './token.js';
 // The upstream client, credentials and version are not part of the extension's purpose: they are
 // exported only because `parasol dev` (packages/cli) borrows them to seed the local service over the

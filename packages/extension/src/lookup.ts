@@ -6,6 +6,7 @@
  */
 import type { CacheResult, ResponseCache } from './cache.js';
 import type { ExtensionConfig } from './config.js';
+import { selectParameterKey, selectSecretKey } from './json-key.js';
 import type { Route } from './parse.js';
 import { parameterBody, secretBody } from './responses.js';
 import type { Upstream } from './upstream/index.js';
@@ -21,6 +22,12 @@ export function secretKey(r: { secretId: string; versionId?: string; versionStag
 
 export function parameterKey(r: { name: string; version?: string; label?: string; withDecryption: boolean }): string {
   return `ssm${SEP}${r.name}${SEP}${r.version ?? ''}${SEP}${r.label ?? ''}${SEP}${r.withDecryption ? 1 : 0}`;
+}
+
+/** The body narrowed to the request's jsonKey (the cache holds whole values; see json-key.ts). */
+function project(r: SecretRequest | ParameterRequest, body: Buffer): Buffer {
+  const key = r.jsonKey as string;
+  return r.kind === 'secret' ? selectSecretKey(body, key) : selectParameterKey(body, key);
 }
 
 export class Lookup {
@@ -41,10 +48,26 @@ export class Lookup {
   /** A cached, fresh answer without any asynchronous work, or undefined (then call `secret`/`parameter`). */
   peek(r: SecretRequest | ParameterRequest): Buffer | undefined {
     if (r.refreshNow) return undefined;
-    return this.cache.peek(r.kind === 'secret' ? secretKey(r) : parameterKey(r));
+    const body = this.cache.peek(r.kind === 'secret' ? secretKey(r) : parameterKey(r));
+    if (body === undefined || r.jsonKey === undefined) return body;
+    try {
+      return project(r, body);
+    } catch {
+      return undefined; // the asynchronous path answers the same error
+    }
   }
 
-  secret(r: SecretRequest): Promise<CacheResult> {
+  async secret(r: SecretRequest): Promise<CacheResult> {
+    const result = await this.secretBody(r);
+    return r.jsonKey === undefined ? result : { value: project(r, result.value), status: result.status };
+  }
+
+  async parameter(r: ParameterRequest): Promise<CacheResult> {
+    const result = await this.parameterBody(r);
+    return r.jsonKey === undefined ? result : { value: project(r, result.value), status: result.status };
+  }
+
+  private secretBody(r: SecretRequest): Promise<CacheResult> {
     return this.cache.get(
       secretKey(r),
       this.secretTtlMs,
@@ -60,7 +83,7 @@ export class Lookup {
     );
   }
 
-  parameter(r: ParameterRequest): Promise<CacheResult> {
+  private parameterBody(r: ParameterRequest): Promise<CacheResult> {
     const selector = r.version ?? r.label;
     const name = selector === undefined ? r.name : `${r.name}:${selector}`;
     return this.cache.get(

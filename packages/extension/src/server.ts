@@ -6,17 +6,20 @@
  * `{"__type","message"}` whose status says what happened.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { BatchReader } from './batch.js';
 import type { ResponseCache } from './cache.js';
 import { ExtensionError, RequestError } from './errors.js';
 import type { Fields, Logger } from './log.js';
 import type { Lookup, ParameterRequest, SecretRequest } from './lookup.js';
 import type { Metrics } from './metrics.js';
 import { parseRoute, type Route } from './parse.js';
+import { answerBatch } from './routes/batch.js';
 import { TOKEN_HEADER } from './token.js';
 
 export interface HandlerDeps {
   tokenMatches: (given: string) => boolean;
   lookup: Lookup;
+  batch: BatchReader;
   cache: ResponseCache;
   cacheCapacity: number;
   metrics: Metrics;
@@ -92,6 +95,13 @@ export function createRequestHandler(deps: HandlerDeps) {
         refreshAheads: deps.cache.refreshAheads,
       });
       send(res, 200, 'text/plain; version=0.0.4', Buffer.from(text));
+      return;
+    }
+    if (route.kind === 'batchSecrets' || route.kind === 'batchParameters') {
+      answerBatch(route, deps.batch).then(
+        (body) => send(res, 200, JSON_TYPE, body),
+        (e: unknown) => fail(res, e),
+      );
       return;
     }
     // 6. cache: a fresh hit is answered synchronously

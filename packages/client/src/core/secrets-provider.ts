@@ -40,7 +40,13 @@ export class SecretsProviderBase {
     const versionId = opts.versionId ?? (sdk.VersionId as string | undefined);
     const versionStage = opts.versionStage ?? (sdk.VersionStage as string | undefined);
     const maxAge = resolveMaxAge(opts.maxAge);
-    const key = cacheKey('secret', name, opts.transform, versionId, versionStage);
+    const jsonKey = opts.jsonKey;
+    if (jsonKey !== undefined && (typeof jsonKey !== 'string' || jsonKey === '')) throw new TypeError('jsonKey must be a non-empty string');
+    // jsonKey joins the key only when given, so `get(name)` still shares its entry with `getMultiple`.
+    const key =
+      jsonKey === undefined
+        ? cacheKey('secret', name, opts.transform, versionId, versionStage)
+        : cacheKey('secret', name, opts.transform, versionId, versionStage, jsonKey);
     if (!opts.forceFetch) {
       const hit = this.cache.lookup(key); // fast path: no load machinery on a hit
       if (hit) return hit.value as never;
@@ -48,7 +54,7 @@ export class SecretsProviderBase {
     const value = await this.cache.load(key, { maxAge, forceFetch: opts.forceFetch }, async () => {
       let raw: string | Uint8Array | undefined;
       try {
-        raw = await this.transport.getSecretValue({ secretId: name, versionId, versionStage, sdkOptions: sdk });
+        raw = await this.transport.getSecretValue({ secretId: name, versionId, versionStage, jsonKey, sdkOptions: sdk });
       } catch (error) {
         const code = errorCodeOf(error);
         if (opts.throwOnMissing && isNotFoundCode(code)) {

@@ -8,6 +8,8 @@ export interface SecretRequest {
   secretId: string;
   versionId?: string;
   versionStage?: string;
+  /** Only this top-level key of the JSON secret (see `SecretsGetOptions.jsonKey`). */
+  jsonKey?: string;
   /** Transport-specific extra input (SDK: GetSecretValue input fields). */
   sdkOptions?: Record<string, unknown>;
 }

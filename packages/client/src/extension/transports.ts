@@ -18,6 +18,7 @@ export class ExtensionSecretsTransport implements SecretsTransport {
     const query = new URLSearchParams({ secretId: request.secretId });
     if (request.versionId !== undefined) query.set('versionId', request.versionId);
     if (request.versionStage !== undefined) query.set('versionStage', request.versionStage);
+    if (request.jsonKey !== undefined) query.set('jsonKey', request.jsonKey);
     const body = await this.http.getJson(`/secretsmanager/get?${query}`);
     if (typeof body.SecretString === 'string') return body.SecretString;
     // The extension sends SecretBinary base64-encoded; SDK mode returns bytes, so do we.

@@ -2,8 +2,10 @@
  * SDK mode for Secrets Manager: AWS SDK v3 `@aws-sdk/client-secrets-manager`, an optional peer dependency
  * imported on first use (so importing `@parasol/client` costs nothing until a secret is read).
  */
+
 import type { SecretsManagerClient, SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager';
 import type { BatchSecretsResult, SecretRequest, SecretsTransport } from '../core/transport.js';
+import { selectJsonKey } from '../json-key.js';
 import { loadOptionalPeer } from './load.js';
 
 type SecretsManagerModule = typeof import('@aws-sdk/client-secrets-manager');
@@ -40,6 +42,7 @@ export class SdkSecretsTransport implements SecretsTransport {
       ...(request.versionStage !== undefined ? { VersionStage: request.versionStage } : {}),
     };
     const result = await client.send(new sdk.GetSecretValueCommand(input));
+    if (request.jsonKey !== undefined) return selectJsonKey(result.SecretString, request.jsonKey, result.Name ?? request.secretId);
     return result.SecretString ?? result.SecretBinary;
   }
 

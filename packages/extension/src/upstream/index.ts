@@ -6,12 +6,43 @@ import { readFileSync } from 'node:fs';
 import type { ExtensionConfig } from '../config.js';
 import type { Metrics } from '../metrics.js';
 import type { GetSecretValueOutput, ParameterOutput } from '../responses.js';
+
 import { AwsJsonClient } from './client.js';
 import { type CredentialSource, createCredentialSource } from './credentials.js';
+
+export interface BatchGetSecretValueInput {
+  SecretIdList?: string[];
+  Filters?: Array<{ Key: string; Values: string[] }>;
+  MaxResults?: number;
+  NextToken?: string;
+}
+
+export interface BatchGetSecretValueOutput {
+  SecretValues?: GetSecretValueOutput[];
+  Errors?: Array<{ SecretId?: string; ErrorCode?: string; Message?: string }>;
+  NextToken?: string;
+}
+
+/** The parts of DescribeSecret the cache uses. */
+export interface DescribeSecretOutput {
+  ARN?: string;
+  Name?: string;
+  VersionIdsToStages?: Record<string, string[]>;
+  NextRotationDate?: number;
+  RotationEnabled?: boolean;
+}
 
 export interface Upstream {
   getSecretValue(input: { SecretId: string; VersionId?: string; VersionStage?: string }): Promise<GetSecretValueOutput>;
   getParameter(input: { Name: string; WithDecryption: boolean }): Promise<{ Parameter?: ParameterOutput }>;
+  /** At most 10 names; missing ones come back in InvalidParameters. */
+  getParameters(input: {
+    Names: string[];
+    WithDecryption: boolean;
+  }): Promise<{ Parameters?: ParameterOutput[]; InvalidParameters?: string[] }>;
+  /** At most 20 ids, or filters (then paged with NextToken). Failures per id come back in Errors. */
+  batchGetSecretValue(input: BatchGetSecretValueInput): Promise<BatchGetSecretValueOutput>;
+  describeSecret(input: { SecretId: string }): Promise<DescribeSecretOutput>;
   getParametersByPath(input: {
     Path: string;
     Recursive: boolean;
@@ -54,6 +85,9 @@ export function createUpstream(config: ExtensionConfig, metrics: Metrics): Upstr
   return {
     getSecretValue: (input) => secretsManager().call('GetSecretValue', input),
     getParameter: (input) => parameterStore().call('GetParameter', input),
+    getParameters: (input) => parameterStore().call('GetParameters', input),
+    batchGetSecretValue: (input) => secretsManager().call('BatchGetSecretValue', input),
+    describeSecret: (input) => secretsManager().call('DescribeSecret', input),
     getParametersByPath: (input) => parameterStore().call('GetParametersByPath', input),
     close() {
       sm?.close();
