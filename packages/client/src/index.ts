@@ -14,7 +14,8 @@ const defaults = new DefaultProviders(
 );
 const functions = bindFunctions(defaults);
 
-export const { getSecret, getSecretsByName, getParameter, getParameters, getParametersByName, setParameter, clearCaches } = functions;
+export const { getSecret, getSecrets, getSecretsByName, getParameter, getParameters, getParametersByName, setParameter, clearCaches } =
+  functions;
 export { DEFAULT_CACHE_SIZE, ValueCache } from './cache.js';
 export { DEFAULT_MAX_AGE_SECS, Transform } from './env.js';
 export {

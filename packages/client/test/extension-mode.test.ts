@@ -22,6 +22,7 @@ import {
   getParameters,
   getParametersByName,
   getSecret,
+  getSecrets,
   getSecretsByName,
   ParameterNotFoundError,
   SecretsProvider,
@@ -127,7 +128,7 @@ describe('extension mode: secrets', () => {
     });
   });
 
-  test('getMultiple (getSecretsByName): one request per id through the extension, _errors in graceful mode', async () => {
+  test('getMultiple (getSecretsByName): the batch route, _errors in graceful mode', async () => {
     const provider = new SecretsProvider(options());
     const out = await provider.getMultiple(['db/creds', 'b64', 'plain'], { transform: 'auto' });
     assert.deepEqual(out, { 'db/creds': '{"username":"app","password":"hunter2"}', b64: b64('decoded ☂'), plain: 'just text' });
@@ -158,6 +159,57 @@ describe('extension mode: secrets', () => {
   });
 });
 
+describe('extension mode: batch routes and jsonKey', () => {
+  const useDefaults = () => {
+    process.env.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT = String(ext.port);
+    process.env.AWS_TOKEN = ext.token;
+  };
+  test('getSecrets([...]) is one BatchGetSecretValue through /secretsmanager/batchget', async () => {
+    const start = await upstreamCalls(ext, 'BatchGetSecretValue');
+    const singles = await secretCalls();
+    useDefaults();
+    clearCaches();
+    assert.deepEqual(await getSecrets(['plain', 'rotating', 'db/creds'], { maxAge: 0 }), {
+      plain: 'just text',
+      rotating: 'v2',
+      'db/creds': '{"username":"app","password":"hunter2"}',
+    });
+    assert.equal((await upstreamCalls(ext, 'BatchGetSecretValue')) - start, 1);
+    assert.equal((await secretCalls()) - singles, 0);
+  });
+
+  test('getParameters([...names]) is GetParameters through the route; getParameters(path) is still refused', async () => {
+    const start = await upstreamCalls(ext, 'GetParameters');
+    useDefaults();
+    clearCaches();
+    assert.deepEqual(await getParameters(['/app/name', '/app/config.json', '/gone'], { throwOnError: false, maxAge: 0 }), {
+      '/app/name': 'parasol',
+      '/app/config.json': '{"debug":true}',
+      _errors: ['/gone'],
+    });
+    assert.equal((await upstreamCalls(ext, 'GetParameters')) - start, 1);
+    await assert.rejects(getParameters('/app'), (e: unknown) => e instanceof GetParameterError && e.code === 'UnsupportedOperation');
+  });
+
+  test('getSecret(id, { jsonKey }) asks the extension for one key; its errors keep their codes', async () => {
+    const provider = new SecretsProvider(options());
+    const password: string = await provider.get('db/creds', { jsonKey: 'password' });
+    assert.equal(password, 'hunter2');
+    useDefaults();
+    assert.equal(await getSecret('db/creds', { jsonKey: 'username', maxAge: 0 }), 'app');
+    await assert.rejects(provider.get('db/creds', { jsonKey: 'nope' }), (e: unknown) => {
+      assert.ok(e instanceof GetParameterError);
+      assert.equal(e.code, 'JsonKeyNotFound');
+      assert.equal(e.message, "key 'nope' not found in the JSON of db/creds");
+      return true;
+    });
+    await assert.rejects(
+      provider.get('plain', { jsonKey: 'k' }),
+      (e: unknown) => e instanceof GetParameterError && e.code === 'SecretNotJson',
+    );
+  });
+});
+
 describe('extension mode: parameters', () => {
   test('get with decrypt and transforms; caching and forceFetch', async () => {
     const provider = new SSMProvider(options());
@@ -184,9 +236,10 @@ describe('extension mode: parameters', () => {
     }
   });
 
-  test('getParametersByName: one request per name, mixed decryption cached and transformed, _errors', async () => {
+  test('getParametersByName: one GetParameters per decryption group through the batch route, cached and transformed, _errors', async () => {
     const provider = new SSMProvider(options());
-    const start = await parameterCalls();
+    const batchCalls = () => upstreamCalls(ext, 'GetParameters');
+    const start = await batchCalls();
     const out = await provider.getParametersByName(
       {
         '/app/name': {},
@@ -196,9 +249,9 @@ describe('extension mode: parameters', () => {
       { throwOnError: false },
     );
     assert.deepEqual(out, { '/app/name': 'parasol', '/app/db/settings': { pool: 5 }, _errors: ['/missing'] });
-    assert.equal((await parameterCalls()) - start, 3);
+    assert.equal((await batchCalls()) - start, 2, 'one call without decryption (two names), one with');
     await provider.getParametersByName({ '/app/name': {}, '/app/db/settings': { decrypt: true, transform: 'json' } });
-    assert.equal((await parameterCalls()) - start, 3, 'both from the cache');
+    assert.equal((await batchCalls()) - start, 2, 'both from the cache');
     await assert.rejects(provider.getParametersByName({ '/missing': {} }), /Failed to fetch parameters: \/missing/);
   });
 

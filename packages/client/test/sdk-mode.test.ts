@@ -134,6 +134,22 @@ describe('SDK mode: secrets', () => {
     assert.equal(calls.length, 4);
   });
 
+  test("jsonKey selects one key after GetSecretValue, with the extension's error codes", async () => {
+    const { provider } = secretsProvider();
+    const user: string = await provider.get('db/creds', { jsonKey: 'username' });
+    assert.equal(user, 'app');
+    await assert.rejects(provider.get('db/creds', { jsonKey: 'nope' }), (e: unknown) => {
+      assert.ok(e instanceof GetParameterError);
+      assert.equal(e.code, 'JsonKeyNotFound');
+      assert.equal(e.message, "key 'nope' not found in the JSON of db/creds");
+      return true;
+    });
+    await assert.rejects(
+      provider.get('plain', { jsonKey: 'k' }),
+      (e: unknown) => e instanceof GetParameterError && e.code === 'SecretNotJson',
+    );
+  });
+
   test('versionStage, versionId and sdkOptions pick a version', async () => {
     const { provider } = secretsProvider();
     assert.equal(await provider.get('rotating'), 'v2');

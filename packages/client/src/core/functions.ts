@@ -17,7 +17,34 @@ import type { DefaultProviders } from './default-providers.js';
 import type { SecretsProviderBase } from './secrets-provider.js';
 import type { SSMProviderBase } from './ssm-provider.js';
 
+/**
+ * `getParameters(path, options)`: every parameter under a path (GetParametersByPath), names relative to the path.
+ * `getParameters([name, …], options)`: those parameters by full name (GetParameters, 10 a call; in extension mode
+ * the extension's `/systemsmanager/parameters/getparameters` route) — `getParametersByName` with shared options.
+ */
+export interface GetParameters {
+  <ExplicitUserProvidedType = undefined, InferredFromOptionsType extends SSMGetMultipleOptions | undefined = SSMGetMultipleOptions>(
+    path: string,
+    options?: NonNullable<InferredFromOptionsType & SSMGetMultipleOptions>,
+  ): Promise<SSMGetMultipleOutput<ExplicitUserProvidedType, InferredFromOptionsType> | undefined>;
+  <ExplicitUserProvidedType = undefined>(
+    names: string[],
+    options?: NonNullable<SSMGetParametersByNameOptions>,
+  ): Promise<SSMGetParametersByNameOutput<ExplicitUserProvidedType>>;
+}
+
 export function bindFunctions(providers: DefaultProviders<SecretsProviderBase, SSMProviderBase>) {
+  /** By path (a string) or by names (an array, GetParameters: see {@link GetParameters}). */
+  function getParameters(pathOrNames: string | string[], options?: object): Promise<unknown> {
+    if (Array.isArray(pathOrNames)) {
+      return providers.ssm.getParametersByName(
+        Object.fromEntries(pathOrNames.map((name) => [name, {}])),
+        options as SSMGetParametersByNameOptions,
+      );
+    }
+    return providers.ssm.getMultiple(pathOrNames, options as SSMGetMultipleOptions);
+  }
+
   return {
     /** One secret (GetSecretValue) through the default `SecretsProvider`. */
     getSecret<ExplicitUserProvidedType = undefined, InferredFromOptionsType extends SecretsGetOptions | undefined = SecretsGetOptions>(
@@ -38,6 +65,20 @@ export function bindFunctions(providers: DefaultProviders<SecretsProviderBase, S
       return providers.secrets.getMultiple<ExplicitUserProvidedType, InferredFromOptionsType>(names, options);
     },
 
+    /**
+     * Several secrets by id — the same as `getSecretsByName`: BatchGetSecretValue in SDK mode, the extension's
+     * `/secretsmanager/batchget` route (hits from its cache, misses in one call) in extension mode.
+     */
+    getSecrets<
+      ExplicitUserProvidedType = undefined,
+      InferredFromOptionsType extends SecretsGetMultipleOptions | undefined = SecretsGetMultipleOptions,
+    >(
+      ids: string[],
+      options?: NonNullable<InferredFromOptionsType & SecretsGetMultipleOptions>,
+    ): Promise<SecretsGetMultipleOutput<ExplicitUserProvidedType, InferredFromOptionsType>> {
+      return providers.secrets.getMultiple<ExplicitUserProvidedType, InferredFromOptionsType>(ids, options);
+    },
+
     /** One parameter (GetParameter) through the default `SSMProvider`. */
     getParameter<ExplicitUserProvidedType = undefined, InferredFromOptionsType extends SSMGetOptions | undefined = SSMGetOptions>(
       name: string,
@@ -46,16 +87,7 @@ export function bindFunctions(providers: DefaultProviders<SecretsProviderBase, S
       return providers.ssm.get<ExplicitUserProvidedType, InferredFromOptionsType>(name, options);
     },
 
-    /** Every parameter under a path (GetParametersByPath), names relative to the path. */
-    getParameters<
-      ExplicitUserProvidedType = undefined,
-      InferredFromOptionsType extends SSMGetMultipleOptions | undefined = SSMGetMultipleOptions,
-    >(
-      path: string,
-      options?: NonNullable<InferredFromOptionsType & SSMGetMultipleOptions>,
-    ): Promise<SSMGetMultipleOutput<ExplicitUserProvidedType, InferredFromOptionsType> | undefined> {
-      return providers.ssm.getMultiple<ExplicitUserProvidedType, InferredFromOptionsType>(path, options);
-    },
+    getParameters: getParameters as GetParameters,
 
     /** Several parameters by full name, each with its own options (GetParameters). */
     getParametersByName<ExplicitUserProvidedType = undefined>(

@@ -3,7 +3,7 @@
  * and Secrets extension (parasol's or AWS's) on loopback. No AWS SDK; only Node built-ins are imported.
  *
  * Not offered by the extension, so refused with {@link UnsupportedOperationError} (wrapped as the `cause` of
- * GetParameterError / SetParameterError) before any request: `getParameters` by path and `setParameter`.
+ * GetParameterError / SetParameterError) before any request: `getParameters` by path (by names it is served) and `setParameter`.
  */
 import { DefaultProviders } from '../core/default-providers.js';
 import { bindFunctions } from '../core/functions.js';
@@ -43,7 +43,7 @@ const defaults = new DefaultProviders(
   () => new SSMProvider(),
 );
 
-export const { getSecret, getSecretsByName, getParameter, getParameters, getParametersByName, setParameter, clearCaches } =
+export const { getSecret, getSecrets, getSecretsByName, getParameter, getParameters, getParametersByName, setParameter, clearCaches } =
   bindFunctions(defaults);
 export { DEFAULT_MAX_AGE_SECS, Transform } from '../env.js';
 export {
