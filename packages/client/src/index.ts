@@ -6,6 +6,9 @@
  */
 import { DefaultProviders } from './core/default-providers.js';
 import { bindFunctions } from './core/functions.js';
+
+export { DEFAULT_RETRY_ON, type GetParameters } from './core/functions.js';
+
 import { SecretsProvider, SSMProvider } from './sdk/providers.js';
 
 const defaults = new DefaultProviders(
@@ -14,8 +17,17 @@ const defaults = new DefaultProviders(
 );
 const functions = bindFunctions(defaults);
 
-export const { getSecret, getSecrets, getSecretsByName, getParameter, getParameters, getParametersByName, setParameter, clearCaches } =
-  functions;
+export const {
+  getSecret,
+  getSecrets,
+  getSecretsByName,
+  getParameter,
+  getParameters,
+  getParametersByName,
+  setParameter,
+  withSecret,
+  clearCaches,
+} = functions;
 export { DEFAULT_CACHE_SIZE, ValueCache } from './cache.js';
 export { DEFAULT_MAX_AGE_SECS, Transform } from './env.js';
 export {

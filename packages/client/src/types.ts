@@ -44,6 +44,11 @@ interface SecretsGetOptionsBase extends GetOptionsBase {
    * fails with code `JsonKeyNotFound`, a secret that is not a JSON object with code `SecretNotJson`.
    */
   jsonKey?: string;
+  /**
+   * Fetch now, past every cache: implies `forceFetch`, and in extension mode also asks the extension to
+   * refetch (`refreshNow=true`) instead of answering from its own cache. Default false.
+   */
+  refreshNow?: boolean;
   /** Extra GetSecretValue input (SDK mode). In extension mode only `VersionId`/`VersionStage` apply. */
   sdkOptions?: Omit<Partial<GetSecretValueCommandInput>, 'SecretId'>;
   transform?: 'json' | 'binary';
@@ -228,3 +233,16 @@ export interface SSMSetOptions {
   kmsKeyId?: string;
   sdkOptions?: Partial<PutParameterCommandInput>;
 }
+
+/**
+ * Which failures of the function given to `withSecret` mean "the credential is no longer valid": a predicate,
+ * or error codes compared with the error's `code` and `name` (e.g. PostgreSQL's `28P01`, MySQL's
+ * `ER_ACCESS_DENIED_ERROR`, an AWS SDK's `UnrecognizedClientException`).
+ */
+export type RetryOn = ((error: unknown) => boolean) | readonly string[];
+
+/** Options of `withSecret`: those of `getSecret`, plus `retryOn`. */
+export type WithSecretOptions = NonNullable<SecretsGetOptions> & {
+  /** Default: {@link DEFAULT_RETRY_ON}. */
+  retryOn?: RetryOn;
+};

@@ -31,6 +31,7 @@ import {
   setParameter,
   TransformParameterError,
   UnsupportedOperationError,
+  withSecret,
 } from '../src/extension/index.js';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
@@ -207,6 +208,56 @@ describe('extension mode: batch routes and jsonKey', () => {
       provider.get('plain', { jsonKey: 'k' }),
       (e: unknown) => e instanceof GetParameterError && e.code === 'SecretNotJson',
     );
+  });
+});
+
+describe('extension mode: withSecret', () => {
+  test('an authentication failure refreshes past both caches (refreshNow) and retries once; other failures do not', async () => {
+    const cached = await startExtension({ upstreamUrl: serve.url });
+    try {
+      process.env.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT = String(cached.port);
+      process.env.AWS_TOKEN = cached.token;
+      clearCaches();
+      await sm.send(new CreateSecretCommand({ Name: 'db/rotated', SecretString: 'old-password' }));
+      assert.equal(await getSecret('db/rotated', { maxAge: 300 }), 'old-password');
+      await sm.send(new PutSecretValueCommand({ SecretId: 'db/rotated', SecretString: 'new-password' }));
+      const seen: string[] = [];
+      const connect = (password: string) => {
+        seen.push(password);
+        if (password !== 'new-password') throw Object.assign(new Error('password authentication failed for user "app"'), { code: '28P01' });
+        return 'connected';
+      };
+      assert.equal(await withSecret('db/rotated', (v) => connect(v as string), { maxAge: 300 }), 'connected');
+      assert.deepEqual(seen, ['old-password', 'new-password']);
+      assert.equal(await upstreamCalls(cached, 'GetSecretValue'), 2, 'the first read, then one refreshNow');
+
+      const other = Object.assign(new Error('connection refused'), { code: 'ECONNREFUSED' });
+      let calls = 0;
+      await assert.rejects(
+        withSecret('db/rotated', () => {
+          calls++;
+          throw other;
+        }),
+        (e: unknown) => e === other,
+      );
+      assert.equal(calls, 1, 'not an authentication failure: no retry');
+
+      calls = 0;
+      await assert.rejects(
+        withSecret(
+          'db/rotated',
+          () => {
+            calls++;
+            throw Object.assign(new Error('denied'), { code: 'Denied' });
+          },
+          { retryOn: (e) => (e as { code?: string }).code === 'Denied' },
+        ),
+        /denied/,
+      );
+      assert.equal(calls, 2, 'a predicate decides; the second failure is final');
+    } finally {
+      await cached.stop();
+    }
   });
 });
 

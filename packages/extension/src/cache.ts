@@ -19,6 +19,10 @@
  *      renewed before it expires and its readers never wait. The hit itself
  *      answers from the cache; a failed background fetch changes nothing.
  *
+ *  I7. A fetch is handed the value it replaces (if any is still held), so it
+ *      may revalidate instead of refetching, and may bound the new entry's
+ *      life with `notAfter` (an entry never outlives it; see lookup.ts).
+ *
  * Expiry is checked against the clock on every read, never by timers, so it
  * stays right across Lambda freeze/thaw.
  */
@@ -41,6 +45,15 @@ export interface CacheOptions {
   maxStaleMs: number;
   now?: () => number;
 }
+
+/** What a fetch may return instead of a bare value: the value and the latest time it may be served as fresh (I7). */
+export interface Fetched {
+  value: Buffer;
+  notAfter?: number;
+}
+
+/** Produces a key's value; `previous` is the value being replaced, if still held (I7). */
+export type Fetch = (previous?: Buffer) => Promise<Buffer | Fetched>;
 
 export interface CacheResult {
   value: Buffer;
@@ -70,7 +83,7 @@ export class ResponseCache {
    * means "do not cache this service". `refreshNow` skips the cached value and
    * replaces it with a fresh one.
    */
-  async get(key: string, ttlMs: number, fetch: () => Promise<Buffer>, refreshNow = false): Promise<CacheResult> {
+  async get(key: string, ttlMs: number, fetch: Fetch, refreshNow = false): Promise<CacheResult> {
     const now = this.now();
     const cached = this.entries.get(key);
     if (cached && !refreshNow && now < cached.expiresAt) {
@@ -114,16 +127,26 @@ export class ResponseCache {
     this.store(key, value, ttlMs);
   }
 
+  /** Shortens a fresh entry's life to end at `at` (epoch ms) when that is sooner than its TTL (I7). */
+  limitExpiry(key: string, at: number): void {
+    const entry = this.entries.get(key);
+    if (!entry || at >= entry.expiresAt || at <= this.now()) return;
+    entry.expiresAt = at;
+    entry.refreshAt = Math.min(entry.refreshAt, at);
+  }
+
   clear(): void {
     this.entries.clear();
   }
 
-  private singleFlight(key: string, ttlMs: number, fetch: () => Promise<Buffer>): Promise<Buffer> {
+  private singleFlight(key: string, ttlMs: number, fetch: Fetch): Promise<Buffer> {
     const pending = this.inflight.get(key); // I4
     if (pending) return pending;
-    const promise = fetch()
-      .then((value) => {
+    const promise = fetch(this.entries.get(key)?.value) // I7
+      .then((fetched) => {
+        const { value, notAfter } = Buffer.isBuffer(fetched) ? { value: fetched, notAfter: undefined } : fetched;
         this.store(key, value, ttlMs); // I3: only on success
+        if (notAfter !== undefined) this.limitExpiry(key, notAfter);
         return value;
       })
       .finally(() => this.inflight.delete(key));

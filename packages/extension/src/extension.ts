@@ -42,7 +42,7 @@ export async function startExtension(config: ExtensionConfig, options: StartOpti
   const capacity = config.cacheEnabled ? config.cacheSize : 0;
   const cache = new ResponseCache({ maxEntries: capacity, maxStaleMs: config.maxStaleSeconds * 1000 });
   const upstream = createUpstream(config, metrics);
-  const lookup = new Lookup(config, cache, upstream);
+  const lookup = new Lookup(config, cache, upstream, metrics);
   const batch = new BatchReader(cache, lookup, upstream, metrics);
   const handler = createRequestHandler({
     tokenMatches: createTokenMatcher(config.token),

@@ -7,8 +7,10 @@
 import type { CacheResult, ResponseCache } from './cache.js';
 import type { ExtensionConfig } from './config.js';
 import { selectParameterKey, selectSecretKey } from './json-key.js';
+import type { Metrics } from './metrics.js';
 import type { Route } from './parse.js';
-import { parameterBody, secretBody } from './responses.js';
+import { parameterBody } from './responses.js';
+import { SecretFetcher } from './revalidate.js';
 import type { Upstream } from './upstream/index.js';
 
 export type SecretRequest = Extract<Route, { kind: 'secret' }>;
@@ -34,15 +36,19 @@ export class Lookup {
   readonly secretTtlMs: number;
   readonly parameterTtlMs: number;
 
+  private readonly secrets: SecretFetcher;
+
   constructor(
     config: ExtensionConfig,
     private readonly cache: ResponseCache,
     private readonly upstream: Upstream,
+    metrics: Metrics,
   ) {
     // CACHE_ENABLED=false or size 0 turns caching off for both services; a TTL of 0 for one.
     const enabled = config.cacheEnabled && config.cacheSize > 0;
     this.secretTtlMs = enabled ? config.secretsManagerTtlSeconds * 1000 : 0;
     this.parameterTtlMs = enabled ? config.ssmTtlSeconds * 1000 : 0;
+    this.secrets = new SecretFetcher(upstream, cache, metrics, this.secretTtlMs);
   }
 
   /** A cached, fresh answer without any asynchronous work, or undefined (then call `secret`/`parameter`). */
@@ -68,19 +74,8 @@ export class Lookup {
   }
 
   private secretBody(r: SecretRequest): Promise<CacheResult> {
-    return this.cache.get(
-      secretKey(r),
-      this.secretTtlMs,
-      async () =>
-        secretBody(
-          await this.upstream.getSecretValue({
-            SecretId: r.secretId,
-            ...(r.versionId !== undefined && { VersionId: r.versionId }),
-            ...(r.versionStage !== undefined && { VersionStage: r.versionStage }),
-          }),
-        ),
-      r.refreshNow,
-    );
+    const key = secretKey(r);
+    return this.cache.get(key, this.secretTtlMs, this.secrets.fetch(r, key), r.refreshNow);
   }
 
   private parameterBody(r: ParameterRequest): Promise<CacheResult> {

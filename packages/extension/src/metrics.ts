@@ -4,6 +4,8 @@
  */
 import type { CacheStatus } from './cache.js';
 
+export type RevalidationResult = 'unchanged' | 'changed' | 'failed';
+
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 interface Series {
@@ -15,10 +17,16 @@ interface Series {
 export class Metrics {
   private readonly cache: Record<CacheStatus, number> = { hit: 0, miss: 0, stale: 0, refresh: 0 };
   private readonly responses = new Map<number, number>();
+  private readonly revalidations: Record<RevalidationResult, number> = { unchanged: 0, changed: 0, failed: 0 };
   private readonly upstream = new Map<string, Series>();
 
   recordCache(status: CacheStatus): void {
     this.cache[status]++;
+  }
+
+  /** A DescribeSecret check on expiry: `unchanged` kept the value, `changed` fetched it, `failed` fell back to fetching. */
+  recordRevalidation(result: RevalidationResult): void {
+    this.revalidations[result]++;
   }
 
   recordResponse(status: number): void {
@@ -59,6 +67,13 @@ export class Metrics {
       cache.refreshAheads,
     );
     counter('parasol_cache_evictions_total', 'Entries evicted to stay within PARAMETERS_SECRETS_EXTENSION_CACHE_SIZE.', cache.evictions);
+    lines.push(
+      '# HELP parasol_revalidations_total Expired secrets checked with DescribeSecret, by result (unchanged: value kept; changed: value fetched; failed: fetched without the check).',
+      '# TYPE parasol_revalidations_total counter',
+    );
+    for (const result of ['unchanged', 'changed', 'failed'] as const) {
+      lines.push(`parasol_revalidations_total{result="${result}"} ${this.revalidations[result]}`);
+    }
     lines.push(
       '# HELP parasol_cache_entries Entries currently cached.',
       '# TYPE parasol_cache_entries gauge',

@@ -1,4 +1,6 @@
 /** The high-level functions of the Powertools API, bound to one entry point's default providers. */
+
+import { errorCodeOf } from '../errors.js';
 import type {
   GetMaybeUndefined,
   SecretsGetMultipleOptions,
@@ -12,6 +14,7 @@ import type {
   SSMGetParametersByNameOptions,
   SSMGetParametersByNameOutput,
   SSMSetOptions,
+  WithSecretOptions,
 } from '../types.js';
 import type { DefaultProviders } from './default-providers.js';
 import type { SecretsProviderBase } from './secrets-provider.js';
@@ -32,6 +35,19 @@ export interface GetParameters {
     options?: NonNullable<SSMGetParametersByNameOptions>,
   ): Promise<SSMGetParametersByNameOutput<ExplicitUserProvidedType>>;
 }
+
+/**
+ * Authentication failures `withSecret` retries by default: PostgreSQL `28P01` (invalid password) and `28000`
+ * (invalid authorization), MySQL `ER_ACCESS_DENIED_ERROR`, and the AWS codes of rejected access keys.
+ */
+export const DEFAULT_RETRY_ON: readonly string[] = [
+  '28P01',
+  '28000',
+  'ER_ACCESS_DENIED_ERROR',
+  'UnrecognizedClientException',
+  'InvalidClientTokenId',
+  'InvalidSignatureException',
+];
 
 export function bindFunctions(providers: DefaultProviders<SecretsProviderBase, SSMProviderBase>) {
   /** By path (a string) or by names (an array, GetParameters: see {@link GetParameters}). */
@@ -77,6 +93,34 @@ export function bindFunctions(providers: DefaultProviders<SecretsProviderBase, S
       options?: NonNullable<InferredFromOptionsType & SecretsGetMultipleOptions>,
     ): Promise<SecretsGetMultipleOutput<ExplicitUserProvidedType, InferredFromOptionsType>> {
       return providers.secrets.getMultiple<ExplicitUserProvidedType, InferredFromOptionsType>(ids, options);
+    },
+
+    /**
+     * Calls `fn` with the secret's value. When `fn` fails with an error that `retryOn` says is an authentication
+     * failure (the secret was rotated under us), fetches the value once more past every cache (`refreshNow`, the
+     * extension's too) and calls `fn` once more; that second outcome is final. Any other failure is rethrown as is.
+     */
+    async withSecret<
+      Result,
+      ExplicitUserProvidedType = undefined,
+      InferredFromOptionsType extends SecretsGetOptions | undefined = SecretsGetOptions,
+    >(
+      id: string,
+      fn: (value: SecretsGetOutput<ExplicitUserProvidedType, InferredFromOptionsType>) => Result | Promise<Result>,
+      options?: NonNullable<InferredFromOptionsType & WithSecretOptions>,
+    ): Promise<Result> {
+      const { retryOn = DEFAULT_RETRY_ON, ...getOptions } = (options ?? {}) as WithSecretOptions;
+      const matches = typeof retryOn === 'function' ? retryOn : (e: unknown) => retryOn.includes(errorCodeOf(e));
+      const read = (refreshNow: boolean) =>
+        providers.secrets.get(id, { ...getOptions, ...(refreshNow && { refreshNow: true }), throwOnMissing: true } as never) as Promise<
+          SecretsGetOutput<ExplicitUserProvidedType, InferredFromOptionsType>
+        >;
+      try {
+        return await fn(await read(false));
+      } catch (error) {
+        if (!matches(error)) throw error;
+      }
+      return fn(await read(true));
     },
 
     /** One parameter (GetParameter) through the default `SSMProvider`. */

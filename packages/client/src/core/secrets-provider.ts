@@ -47,14 +47,22 @@ export class SecretsProviderBase {
       jsonKey === undefined
         ? cacheKey('secret', name, opts.transform, versionId, versionStage)
         : cacheKey('secret', name, opts.transform, versionId, versionStage, jsonKey);
-    if (!opts.forceFetch) {
+    const forceFetch = opts.forceFetch === true || opts.refreshNow === true;
+    if (!forceFetch) {
       const hit = this.cache.lookup(key); // fast path: no load machinery on a hit
       if (hit) return hit.value as never;
     }
-    const value = await this.cache.load(key, { maxAge, forceFetch: opts.forceFetch }, async () => {
+    const value = await this.cache.load(key, { maxAge, forceFetch }, async () => {
       let raw: string | Uint8Array | undefined;
       try {
-        raw = await this.transport.getSecretValue({ secretId: name, versionId, versionStage, jsonKey, sdkOptions: sdk });
+        raw = await this.transport.getSecretValue({
+          secretId: name,
+          versionId,
+          versionStage,
+          jsonKey,
+          ...(opts.refreshNow === true && { refreshNow: true }),
+          sdkOptions: sdk,
+        });
       } catch (error) {
         const code = errorCodeOf(error);
         if (opts.throwOnMissing && isNotFoundCode(code)) {

@@ -10,6 +10,8 @@ export interface SecretRequest {
   versionStage?: string;
   /** Only this top-level key of the JSON secret (see `SecretsGetOptions.jsonKey`). */
   jsonKey?: string;
+  /** Past every cache, the extension's too. */
+  refreshNow?: boolean;
   /** Transport-specific extra input (SDK: GetSecretValue input fields). */
   sdkOptions?: Record<string, unknown>;
 }

@@ -7,6 +7,9 @@
  */
 import { DefaultProviders } from '../core/default-providers.js';
 import { bindFunctions } from '../core/functions.js';
+
+export { DEFAULT_RETRY_ON, type GetParameters } from '../core/functions.js';
+
 import type { CacheOptions } from '../core/options.js';
 import { SecretsProviderBase } from '../core/secrets-provider.js';
 import { SSMProviderBase } from '../core/ssm-provider.js';
@@ -43,8 +46,17 @@ const defaults = new DefaultProviders(
   () => new SSMProvider(),
 );
 
-export const { getSecret, getSecrets, getSecretsByName, getParameter, getParameters, getParametersByName, setParameter, clearCaches } =
-  bindFunctions(defaults);
+export const {
+  getSecret,
+  getSecrets,
+  getSecretsByName,
+  getParameter,
+  getParameters,
+  getParametersByName,
+  setParameter,
+  withSecret,
+  clearCaches,
+} = bindFunctions(defaults);
 export { DEFAULT_MAX_AGE_SECS, Transform } from '../env.js';
 export {
   ExtensionError,

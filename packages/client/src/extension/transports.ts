@@ -33,6 +33,7 @@ export class ExtensionSecretsTransport implements SecretsTransport {
     if (request.versionId !== undefined) query.set('versionId', request.versionId);
     if (request.versionStage !== undefined) query.set('versionStage', request.versionStage);
     if (request.jsonKey !== undefined) query.set('jsonKey', request.jsonKey);
+    if (request.refreshNow) query.set('refreshNow', 'true');
     const body = await this.http.getJson(`/secretsmanager/get?${query}`);
     if (typeof body.SecretString === 'string') return body.SecretString;
     // The extension sends SecretBinary base64-encoded; SDK mode returns bytes, so do we.
