@@ -37,6 +37,16 @@ export interface ExtensionConfig {
   ssmTimeoutMs: number;
   /** PARASOL_MAX_STALE_SECONDS: how old a cached value may be and still be served when the upstream fails transiently. */
   maxStaleSeconds: number;
+  /** PARASOL_MAX_IN_FLIGHT: requests waiting for the upstream at once; more get 429 ThrottlingException (default 100). */
+  maxInFlight: number;
+  /** PARASOL_NEGATIVE_TTL_SECONDS: how long a not-found answer is remembered, 0–300 (default 0 = never). */
+  negativeTtlSeconds: number;
+  /** PARASOL_METRICS: `emf` also writes CloudWatch Embedded Metric Format lines to stdout (default: /metrics only). */
+  metricsEmf: boolean;
+  /** PARASOL_METRICS_EMF_EVERY: invocations between EMF lines (default 100); one more is written at SHUTDOWN. */
+  metricsEmfEvery: number;
+  /** PARASOL_METRICS_NAMESPACE: the CloudWatch namespace of EMF metrics (default Parasol). */
+  metricsNamespace: string;
   /** PARASOL_PREFETCH_SECRETS: secret ids fetched before registering. */
   prefetchSecrets: string[];
   /** PARASOL_PREFETCH_SECRET_TAGS: tag keys; every secret with a tag key starting so is fetched before registering. */
@@ -47,6 +57,8 @@ export interface ExtensionConfig {
   token: string;
   /** Which variable the token came from (for the debug log; never the value). */
   tokenSource: string;
+  /** The file of a `file://` token, re-read on SIGHUP and when it changes. */
+  tokenFile?: string;
   endpoints: Endpoints;
   /** From AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN; undefined → standard provider chain. */
   credentials?: StaticCredentials;
@@ -68,7 +80,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): LoadedConfig {
     warnings.push(`${name} exceeds max limit of ${MAX_TTL_SECONDS}s; using ${MAX_TTL_SECONDS}s`);
     return MAX_TTL_SECONDS;
   };
-  const { token, source } = resolveToken(env);
+  const { token, source, file } = resolveToken(env);
   const config: ExtensionConfig = {
     httpPort: integer(env, 'PARAMETERS_SECRETS_EXTENSION_HTTP_PORT', 2773, 1, 65535),
     cacheEnabled: boolean(env, 'PARAMETERS_SECRETS_EXTENSION_CACHE_ENABLED', true),
@@ -81,11 +93,17 @@ export function loadConfig(env: NodeJS.ProcessEnv): LoadedConfig {
     secretsManagerTimeoutMs: integer(env, 'SECRETS_MANAGER_TIMEOUT_MILLIS', 0, 0, 2_147_483_647),
     ssmTimeoutMs: integer(env, 'SSM_PARAMETER_STORE_TIMEOUT_MILLIS', 0, 0, 2_147_483_647),
     maxStaleSeconds: integer(env, 'PARASOL_MAX_STALE_SECONDS', 900, 0, 86_400),
+    maxInFlight: integer(env, 'PARASOL_MAX_IN_FLIGHT', 100, 1, 100_000),
+    negativeTtlSeconds: integer(env, 'PARASOL_NEGATIVE_TTL_SECONDS', 0, 0, MAX_TTL_SECONDS),
+    metricsEmf: metricsMode(env) === 'emf',
+    metricsEmfEvery: integer(env, 'PARASOL_METRICS_EMF_EVERY', 100, 1, 1_000_000),
+    metricsNamespace: namespace(env),
     prefetchSecrets: list(env.PARASOL_PREFETCH_SECRETS),
     prefetchSecretTags: list(env.PARASOL_PREFETCH_SECRET_TAGS),
     prefetchParameters: list(env.PARASOL_PREFETCH_PARAMETERS),
     token,
     tokenSource: source,
+    ...(file !== undefined && { tokenFile: file }),
     endpoints: resolveEndpoints(env),
     credentials: staticCredentials(env),
   };
@@ -103,6 +121,8 @@ export function describeConfig(c: ExtensionConfig): string[] {
     `SECRETS_MANAGER_TTL=${c.secretsManagerTtlSeconds}s SSM_PARAMETER_STORE_TTL=${c.ssmTtlSeconds}s`,
     `SECRETS_MANAGER_TIMEOUT_MILLIS=${c.secretsManagerTimeoutMs} SSM_PARAMETER_STORE_TIMEOUT_MILLIS=${c.ssmTimeoutMs} (0 = none)`,
     `PARASOL_MAX_STALE_SECONDS=${c.maxStaleSeconds}`,
+    `PARASOL_MAX_IN_FLIGHT=${c.maxInFlight} PARASOL_NEGATIVE_TTL_SECONDS=${c.negativeTtlSeconds}`,
+    `PARASOL_METRICS=${c.metricsEmf ? `emf every ${c.metricsEmfEvery} invocations, namespace ${c.metricsNamespace}` : 'off (GET /metrics only)'}`,
     `prefetch: ${c.prefetchSecrets.length} secret(s), ${c.prefetchSecretTags.length} tag key(s), ${c.prefetchParameters.length} parameter name(s)/path(s)`,
     `token from ${c.tokenSource}`,
     `region ${c.endpoints.region}; Secrets Manager at ${c.endpoints.secretsManager}; SSM at ${c.endpoints.ssm}`,
@@ -147,6 +167,26 @@ function logFormat(env: NodeJS.ProcessEnv): LogFormat | undefined {
   if (!LOG_FORMATS.includes(lower))
     throw new ConfigError(LOG_FORMAT_ENV, `${LOG_FORMAT_ENV} must be text or json (any case), got '${raw}'`);
   return lower;
+}
+
+function metricsMode(env: NodeJS.ProcessEnv): 'emf' | 'off' {
+  const raw = env.PARASOL_METRICS?.trim().toLowerCase();
+  if (raw === undefined || raw === '' || raw === 'off') return 'off';
+  if (raw === 'emf') return 'emf';
+  throw new ConfigError('PARASOL_METRICS', `PARASOL_METRICS must be emf or off, got '${env.PARASOL_METRICS}'`);
+}
+
+function namespace(env: NodeJS.ProcessEnv): string {
+  const raw = env.PARASOL_METRICS_NAMESPACE?.trim();
+  if (raw === undefined || raw === '') return 'Parasol';
+  // CloudWatch: 1–255 characters of letters, digits and . - _ / # : (and space); no leading colon.
+  if (raw.length > 255 || !/^[A-Za-z0-9.\-_/#: ]+$/.test(raw) || raw.startsWith(':')) {
+    throw new ConfigError(
+      'PARASOL_METRICS_NAMESPACE',
+      `PARASOL_METRICS_NAMESPACE must be a CloudWatch namespace (letters, digits, . - _ / # :), got '${raw.slice(0, 100)}'`,
+    );
+  }
+  return raw;
 }
 
 function list(raw: string | undefined): string[] {

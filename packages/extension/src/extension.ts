@@ -8,12 +8,13 @@ import type { AddressInfo } from 'node:net';
 import { BatchReader } from './batch.js';
 import { ResponseCache } from './cache.js';
 import type { ExtensionConfig } from './config.js';
+import { InFlightLimit } from './in-flight.js';
 import { createLogger, type Logger } from './log.js';
 import { Lookup } from './lookup.js';
 import { Metrics } from './metrics.js';
 import { prefetch } from './prefetch.js';
 import { createRequestHandler } from './server.js';
-import { createTokenMatcher } from './token.js';
+import { createTokenMatcher, readTokenFile, watchTokenFile } from './token.js';
 import { createUpstream } from './upstream/index.js';
 
 export interface StartOptions {
@@ -32,6 +33,8 @@ export interface RunningExtension {
   cache: ResponseCache;
   /** Fetches PARASOL_PREFETCH_* into the cache; waits at most `boundMs`. */
   prefetch(boundMs?: number): Promise<void>;
+  /** Re-reads a `file://` token (SIGHUP); nothing for a token given as a value. */
+  reloadToken(): void;
   /** Stops accepting, lets in-flight requests finish (at most `graceMs`), closes upstream sockets. */
   close(graceMs?: number): Promise<void>;
 }
@@ -44,10 +47,22 @@ export async function startExtension(config: ExtensionConfig, options: StartOpti
   const upstream = createUpstream(config, metrics);
   const lookup = new Lookup(config, cache, upstream, metrics);
   const batch = new BatchReader(cache, lookup, upstream, metrics);
+  let tokenMatches = createTokenMatcher(config.token);
+  const reloadToken = (why: string) => {
+    if (!config.tokenFile) return;
+    try {
+      tokenMatches = createTokenMatcher(readTokenFile(config.tokenFile, config.tokenSource));
+      log.info(`token re-read from its file (${why})`);
+    } catch (e) {
+      log.warn(`token file not re-read (${why}): ${e instanceof Error ? e.message : 'unreadable'}; the previous token stays`);
+    }
+  };
+  const stopWatching = config.tokenFile ? watchTokenFile(config.tokenFile, () => reloadToken('file changed')) : undefined;
   const handler = createRequestHandler({
-    tokenMatches: createTokenMatcher(config.token),
+    tokenMatches: (given) => tokenMatches(given),
     lookup,
     batch,
+    inFlight: new InFlightLimit(config.maxInFlight),
     cache,
     cacheCapacity: capacity,
     metrics,
@@ -79,7 +94,9 @@ export async function startExtension(config: ExtensionConfig, options: StartOpti
     metrics,
     cache,
     prefetch: (boundMs = 1000) => prefetch({ config, lookup, batch, cache, upstream, log }, boundMs),
+    reloadToken: () => reloadToken('SIGHUP'),
     async close(graceMs = 1500) {
+      stopWatching?.();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const timer = setTimeout(() => server.closeAllConnections(), graceMs);

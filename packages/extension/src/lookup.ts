@@ -8,6 +8,7 @@ import type { CacheResult, ResponseCache } from './cache.js';
 import type { ExtensionConfig } from './config.js';
 import { selectParameterKey, selectSecretKey } from './json-key.js';
 import type { Metrics } from './metrics.js';
+import { NegativeCache } from './negative.js';
 import type { Route } from './parse.js';
 import { parameterBody } from './responses.js';
 import { SecretFetcher } from './revalidate.js';
@@ -37,6 +38,7 @@ export class Lookup {
   readonly parameterTtlMs: number;
 
   private readonly secrets: SecretFetcher;
+  private readonly negative: NegativeCache;
 
   constructor(
     config: ExtensionConfig,
@@ -49,6 +51,7 @@ export class Lookup {
     this.secretTtlMs = enabled ? config.secretsManagerTtlSeconds * 1000 : 0;
     this.parameterTtlMs = enabled ? config.ssmTtlSeconds * 1000 : 0;
     this.secrets = new SecretFetcher(upstream, cache, metrics, this.secretTtlMs);
+    this.negative = new NegativeCache(config.negativeTtlSeconds * 1000, Math.max(config.cacheSize, 1));
   }
 
   /** A cached, fresh answer without any asynchronous work, or undefined (then call `secret`/`parameter`). */
@@ -75,20 +78,31 @@ export class Lookup {
 
   private secretBody(r: SecretRequest): Promise<CacheResult> {
     const key = secretKey(r);
-    return this.cache.get(key, this.secretTtlMs, this.secrets.fetch(r, key), r.refreshNow);
+    return this.throughNegative(key, r.refreshNow, () => this.cache.get(key, this.secretTtlMs, this.secrets.fetch(r, key), r.refreshNow));
+  }
+
+  /** Answers a remembered not-found without a call; remembers a new one (see negative.ts). */
+  private async throughNegative(key: string, refreshNow: boolean, get: () => Promise<CacheResult>): Promise<CacheResult> {
+    if (refreshNow) this.negative.forget(key);
+    const known = this.negative.get(key);
+    if (known) throw known;
+    return get().catch((e: unknown) => this.negative.remember(key, e));
   }
 
   private parameterBody(r: ParameterRequest): Promise<CacheResult> {
     const selector = r.version ?? r.label;
     const name = selector === undefined ? r.name : `${r.name}:${selector}`;
-    return this.cache.get(
-      parameterKey(r),
-      this.parameterTtlMs,
-      async () => {
-        const out = await this.upstream.getParameter({ Name: name, WithDecryption: r.withDecryption });
-        return parameterBody(out.Parameter ?? {});
-      },
-      r.refreshNow,
+    const key = parameterKey(r);
+    return this.throughNegative(key, r.refreshNow, () =>
+      this.cache.get(
+        key,
+        this.parameterTtlMs,
+        async () => {
+          const out = await this.upstream.getParameter({ Name: name, WithDecryption: r.withDecryption });
+          return parameterBody(out.Parameter ?? {});
+        },
+        r.refreshNow,
+      ),
     );
   }
 }

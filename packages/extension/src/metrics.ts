@@ -4,6 +4,18 @@
  */
 import type { CacheStatus } from './cache.js';
 
+export interface MetricTotals {
+  hits: number;
+  misses: number;
+  stale: number;
+  refreshes: number;
+  revalidationsUnchanged: number;
+  revalidationsChanged: number;
+  upstreamCalls: number;
+  upstreamErrors: number;
+  upstreamSeconds: number;
+}
+
 export type RevalidationResult = 'unchanged' | 'changed' | 'failed';
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -44,6 +56,29 @@ export class Metrics {
     series.count++;
     series.sum += seconds;
     for (let i = 0; i < LATENCY_BUCKETS.length; i++) if (seconds <= LATENCY_BUCKETS[i]) series.buckets[i]++;
+  }
+
+  /** Running totals, for reporters that send differences (EMF). */
+  totals(): MetricTotals {
+    let upstreamCalls = 0;
+    let upstreamErrors = 0;
+    let upstreamSeconds = 0;
+    for (const [key, s] of this.upstream) {
+      upstreamCalls += s.count;
+      upstreamSeconds += s.sum;
+      if (!key.endsWith('\u0000success')) upstreamErrors += s.count;
+    }
+    return {
+      hits: this.cache.hit,
+      misses: this.cache.miss,
+      stale: this.cache.stale,
+      refreshes: this.cache.refresh,
+      revalidationsUnchanged: this.revalidations.unchanged,
+      revalidationsChanged: this.revalidations.changed,
+      upstreamCalls,
+      upstreamErrors,
+      upstreamSeconds,
+    };
   }
 
   /** Total upstream attempts for one API (all outcomes). */

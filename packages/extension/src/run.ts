@@ -63,10 +63,11 @@ export async function runFromEnvironment(env: NodeJS.ProcessEnv = process.env): 
   log.info(`listening on ${extension.url}`, { version: packageVersion() });
   keepYoungGenerationSmall();
   // A stray rejection must not end the process (on Lambda that is Extension.Crash); say what it was, not what it held.
+  process.on('SIGHUP', () => extension.reloadToken());
   process.on('unhandledRejection', (e) => log.error('unhandled rejection', { error: e instanceof Error ? e.name : typeof e }));
 
   if (runtimeApi) {
-    await runLambdaLifecycle(runtimeApi, env, extension, log);
+    await runLambdaLifecycle(runtimeApi, env, config, extension, log);
   } else {
     void extension.prefetch();
     // Warm the signer once start-up is over, so the first miss does not pay for the import.
@@ -80,8 +81,15 @@ export async function runFromEnvironment(env: NodeJS.ProcessEnv = process.env): 
   }
 }
 
-async function runLambdaLifecycle(runtimeApi: string, env: NodeJS.ProcessEnv, extension: RunningExtension, log: Logger): Promise<void> {
+async function runLambdaLifecycle(
+  runtimeApi: string,
+  env: NodeJS.ProcessEnv,
+  config: ExtensionConfig,
+  extension: RunningExtension,
+  log: Logger,
+): Promise<void> {
   const api = new ExtensionsApi(runtimeApi);
+  const emf = config.metricsEmf ? await startEmf(config, env, extension) : undefined;
   const name = extensionName(env);
   // On Lambda Managed Instances INVOKE cannot be registered (it fails Init).
   const events = env.AWS_LAMBDA_INITIALIZATION_TYPE === 'lambda-managed-instances' ? ['SHUTDOWN'] : ['INVOKE', 'SHUTDOWN'];
@@ -114,7 +122,9 @@ async function runLambdaLifecycle(runtimeApi: string, env: NodeJS.ProcessEnv, ex
       await api.exitError('Extension.EventLoopFailed', message).catch(() => {});
       process.exit(1);
     }
+    if (event.eventType === 'INVOKE') emf?.invoked();
     if (event.eventType === 'SHUTDOWN') {
+      emf?.flush();
       const budget = (event.deadlineMs ?? Date.now() + 2000) - Date.now() - SHUTDOWN_MARGIN_MS;
       log.info(`SHUTDOWN (${event.shutdownReason ?? 'no reason given'}): closing`);
       await extension.close(Math.max(0, Math.min(budget, 1500)));
@@ -122,6 +132,16 @@ async function runLambdaLifecycle(runtimeApi: string, env: NodeJS.ProcessEnv, ex
       process.exit(0);
     }
   }
+}
+
+/** The EMF reporter, imported only when PARASOL_METRICS=emf. */
+async function startEmf(config: ExtensionConfig, env: NodeJS.ProcessEnv, extension: RunningExtension) {
+  const { EmfReporter } = await import('./emf.js');
+  return new EmfReporter(extension.metrics, {
+    namespace: config.metricsNamespace,
+    every: config.metricsEmfEvery,
+    functionName: env.AWS_LAMBDA_FUNCTION_NAME || 'unknown',
+  });
 }
 
 /** Lambda-Extension-Name must be the launcher's file name in /opt/extensions; PARASOL_EXTENSION_NAME overrides. */

@@ -9,6 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { BatchReader } from './batch.js';
 import type { ResponseCache } from './cache.js';
 import { ExtensionError, RequestError } from './errors.js';
+import { type InFlightLimit, RETRY_AFTER_SECONDS } from './in-flight.js';
 import type { Fields, Logger } from './log.js';
 import type { Lookup, ParameterRequest, SecretRequest } from './lookup.js';
 import type { Metrics } from './metrics.js';
@@ -20,6 +21,8 @@ export interface HandlerDeps {
   tokenMatches: (given: string) => boolean;
   lookup: Lookup;
   batch: BatchReader;
+  /** PARASOL_MAX_IN_FLIGHT: requests waiting for the upstream beyond it get 429. */
+  inFlight: InFlightLimit;
   cache: ResponseCache;
   cacheCapacity: number;
   metrics: Metrics;
@@ -98,7 +101,12 @@ export function createRequestHandler(deps: HandlerDeps) {
       return;
     }
     if (route.kind === 'batchSecrets' || route.kind === 'batchParameters') {
-      answerBatch(route, deps.batch).then(
+      const batch = deps.inFlight.run(() => answerBatch(route, deps.batch));
+      if (!batch) {
+        throttle(res);
+        return;
+      }
+      batch.then(
         (body) => send(res, 200, JSON_TYPE, body),
         (e: unknown) => fail(res, e),
       );
@@ -114,7 +122,11 @@ export function createRequestHandler(deps: HandlerDeps) {
       return;
     }
     // 7. upstream (single-flight, stale-if-error) through the cache
-    const pending = route.kind === 'secret' ? deps.lookup.secret(route) : deps.lookup.parameter(route);
+    const pending = deps.inFlight.run(() => (route.kind === 'secret' ? deps.lookup.secret(route) : deps.lookup.parameter(route)));
+    if (!pending) {
+      throttle(res);
+      return;
+    }
     pending.then(
       ({ value, status }) => {
         metrics.recordCache(status);
@@ -165,6 +177,11 @@ export function createRequestHandler(deps: HandlerDeps) {
     if (cache) headers['x-parasol-cache'] = cache;
     res.writeHead(status, headers);
     res.end(body);
+  }
+
+  function throttle(res: ServerResponse): void {
+    res.setHeader('retry-after', String(RETRY_AFTER_SECONDS));
+    fail(res, deps.inFlight.throttled());
   }
 
   /** Answers with the error; `req` given (a request refused before its route is known) logs the request line too. */

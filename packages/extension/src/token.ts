@@ -2,36 +2,64 @@
  * The shared-secret header callers must send. Its expected value is the first
  * non-empty of AWS_TOKEN, AWS_SESSION_TOKEN, AWS_CONTAINER_AUTHORIZATION_TOKEN
  * (the last one is what SnapStart provides); a `file://PATH` value is read from
- * that file. The token itself is never logged.
+ * that file, and re-read on SIGHUP and whenever the file changes. The token
+ * itself is never logged.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, watch } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import { ConfigError } from './errors.js';
 
 export const TOKEN_HEADER = 'x-aws-parameters-secrets-token';
 export const TOKEN_VARIABLES = ['AWS_TOKEN', 'AWS_SESSION_TOKEN', 'AWS_CONTAINER_AUTHORIZATION_TOKEN'] as const;
 
-/** Returns the expected token and the variable it came from, or throws a ConfigError saying why there is none. */
-export function resolveToken(env: NodeJS.ProcessEnv): { token: string; source: string } {
+/** Returns the expected token, the variable it came from and (for `file://`) its file, or throws a ConfigError saying why there is none. */
+export function resolveToken(env: NodeJS.ProcessEnv): { token: string; source: string; file?: string } {
   for (const name of TOKEN_VARIABLES) {
     const raw = env[name];
     if (!raw) continue;
     if (!raw.startsWith('file://')) return { token: raw, source: name };
     const path = raw.slice('file://'.length);
-    let content: string;
-    try {
-      content = readFileSync(path, 'utf8').trim();
-    } catch (e) {
-      const reason = (e as NodeJS.ErrnoException).code ?? 'unreadable';
-      throw new ConfigError(name, `${name} points to file ${path}, which cannot be read (${reason})`);
-    }
-    if (!content) throw new ConfigError(name, `${name} points to file ${path}, which is empty`);
-    return { token: content, source: `${name} (file)` };
+    return { token: readTokenFile(path, name), source: `${name} (file)`, file: path };
   }
   throw new ConfigError(
     'AWS_TOKEN',
     `no token configured: set one of ${TOKEN_VARIABLES.join(', ')} (a value or file://PATH); callers must send it in X-Aws-Parameters-Secrets-Token`,
   );
+}
+
+/** The token in `path` (trimmed); a ConfigError naming `variable` when the file cannot be read or is empty. */
+export function readTokenFile(path: string, variable: string): string {
+  let content: string;
+  try {
+    content = readFileSync(path, 'utf8').trim();
+  } catch (e) {
+    const reason = (e as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw new ConfigError(variable, `${variable} points to file ${path}, which cannot be read (${reason})`);
+  }
+  if (!content) throw new ConfigError(variable, `${variable} points to file ${path}, which is empty`);
+  return content;
+}
+
+/**
+ * Calls `changed` (at most once per 50 ms burst) when the file at `path` is
+ * written, replaced or renamed into place. The directory is watched, not the
+ * file: a file replaced by rename (what editors and secret agents do) keeps
+ * being followed. Returns a function that stops watching.
+ */
+export function watchTokenFile(path: string, changed: () => void): () => void {
+  let timer: NodeJS.Timeout | undefined;
+  const watcher = watch(dirname(path), { persistent: false }, (_event, name) => {
+    if (name !== null && name !== basename(path)) return;
+    clearTimeout(timer);
+    timer = setTimeout(changed, 50);
+    timer.unref();
+  });
+  watcher.on('error', () => {}); // the directory went away: SIGHUP still re-reads
+  return () => {
+    clearTimeout(timer);
+    watcher.close();
+  };
 }
 
 /**

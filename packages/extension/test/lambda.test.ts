@@ -233,4 +233,72 @@ describe('Lambda lifecycle (fake Runtime API)', () => {
       fake.close();
     }
   });
+
+  test('PARASOL_METRICS=emf: CloudWatch Embedded Metric Format lines every N invocations and at SHUTDOWN', async () => {
+    const serve = await startServe();
+    const port = await freePort();
+    const fake = await startFakeRuntimeApi(port);
+    const token = `session-${randomUUID()}`;
+    try {
+      const sm = new SecretsManagerClient(TEST_CLIENT_CONFIG(serve.url));
+      await sm.send(new CreateSecretCommand({ Name: 'emf-secret', SecretString: 'never-in-a-metric' }));
+      const ext = await launch(fake.address, port, {
+        AWS_SESSION_TOKEN: token,
+        AWS_ENDPOINT_URL: serve.url,
+        AWS_LAMBDA_FUNCTION_NAME: 'orders-fn',
+        PARASOL_METRICS: 'emf',
+        PARASOL_METRICS_EMF_EVERY: '2',
+      });
+      await fake.until(() => fake.nextCalls.length === 1, 'the first /event/next');
+      const read = () =>
+        fetch(`http://127.0.0.1:${port}/secretsmanager/get?secretId=emf-secret`, { headers: { 'X-Aws-Parameters-Secrets-Token': token } });
+      await read();
+      await read();
+      const emfLines = () =>
+        ext
+          .output()
+          .split('\n')
+          .filter((l) => l.startsWith('{'))
+          .map((l) => JSON.parse(l));
+      fake.deliver({ eventType: 'INVOKE', deadlineMs: Date.now() + 3000, requestId: randomUUID(), invokedFunctionArn: '' });
+      await fake.until(() => fake.nextCalls.length === 2, 'the /event/next after INVOKE 1');
+      assert.equal(emfLines().length, 0, 'not before the second invocation');
+      fake.deliver({ eventType: 'INVOKE', deadlineMs: Date.now() + 3000, requestId: randomUUID(), invokedFunctionArn: '' });
+      await fake.until(() => fake.nextCalls.length === 3, 'the /event/next after INVOKE 2');
+      await fake.until(() => emfLines().length === 1, 'the first EMF line');
+      await read();
+      const exited = once(ext.child, 'exit');
+      fake.deliver({ eventType: 'SHUTDOWN', shutdownReason: 'spindown', deadlineMs: Date.now() + 2000 });
+      assert.equal(((await exited) as [number | null])[0], 0);
+      const lines = emfLines();
+      assert.equal(lines.length, 2, 'one more at SHUTDOWN');
+      for (const line of lines) {
+        // The EMF specification: _aws.Timestamp (ms), CloudWatchMetrics[] of Namespace, Dimensions (arrays of
+        // top-level keys), Metrics (Name, Unit), and every named dimension and metric present at the top level.
+        assert.equal(typeof line._aws.Timestamp, 'number');
+        assert.ok(Math.abs(line._aws.Timestamp - Date.now()) < 60_000);
+        const [directive] = line._aws.CloudWatchMetrics;
+        assert.equal(directive.Namespace, 'Parasol');
+        assert.deepEqual(directive.Dimensions, [['FunctionName']]);
+        assert.equal(line.FunctionName, 'orders-fn');
+        for (const metric of directive.Metrics) {
+          assert.equal(typeof metric.Name, 'string');
+          assert.ok(['Count', 'Milliseconds'].includes(metric.Unit));
+          assert.equal(typeof line[metric.Name], 'number', `value of ${metric.Name}`);
+        }
+      }
+      assert.deepEqual(
+        [lines[0].Invocations, lines[0].CacheMisses, lines[0].CacheHits, lines[0].UpstreamErrors],
+        [2, 1, 1, 0],
+        'first line: two invocations, one miss and one hit',
+      );
+      assert.ok(lines[0].UpstreamCalls >= 1);
+      assert.ok(lines[0].UpstreamLatencyAverage > 0);
+      assert.deepEqual([lines[1].Invocations, lines[1].CacheMisses, lines[1].CacheHits], [0, 0, 1], 'SHUTDOWN line: what happened since');
+      assert.doesNotMatch(ext.output(), /never-in-a-metric/);
+    } finally {
+      fake.close();
+      await serve.stop();
+    }
+  });
 });
