@@ -60,6 +60,8 @@ export interface ExtensionConfig {
   /** The file of a `file://` token, re-read on SIGHUP and when it changes. */
   tokenFile?: string;
   endpoints: Endpoints;
+  /** PARASOL_SDK_ACCESS_KEY_ID / PARASOL_SDK_SECRET_ACCESS_KEY: a key pair callers of the SDK-shaped endpoint may sign with. */
+  sdkKey?: { accessKeyId: string; secretAccessKey: string };
   /** From AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN; undefined → standard provider chain. */
   credentials?: StaticCredentials;
 }
@@ -106,6 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): LoadedConfig {
     ...(file !== undefined && { tokenFile: file }),
     endpoints: resolveEndpoints(env),
     credentials: staticCredentials(env),
+    ...sdkKey(env),
   };
   return { config, warnings };
 }
@@ -127,6 +130,7 @@ export function describeConfig(c: ExtensionConfig): string[] {
     `token from ${c.tokenSource}`,
     `region ${c.endpoints.region}; Secrets Manager at ${c.endpoints.secretsManager}; SSM at ${c.endpoints.ssm}`,
     `credentials: ${c.credentials ? 'environment' : 'standard provider chain'}`,
+    `SDK-shaped endpoint signers: ${[c.credentials ? 'the function credentials' : '', c.sdkKey ? `key ${c.sdkKey.accessKeyId}` : ''].filter(Boolean).join(' and ') || 'none (token header only)'}`,
   ];
 }
 
@@ -194,6 +198,17 @@ function list(raw: string | undefined): string[] {
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
+}
+
+function sdkKey(env: NodeJS.ProcessEnv): { sdkKey?: ExtensionConfig['sdkKey'] } {
+  const accessKeyId = env.PARASOL_SDK_ACCESS_KEY_ID?.trim();
+  const secretAccessKey = env.PARASOL_SDK_SECRET_ACCESS_KEY;
+  if (!accessKeyId && !secretAccessKey) return {};
+  if (!accessKeyId || !secretAccessKey) {
+    const missing = accessKeyId ? 'PARASOL_SDK_SECRET_ACCESS_KEY' : 'PARASOL_SDK_ACCESS_KEY_ID';
+    throw new ConfigError(missing, 'PARASOL_SDK_ACCESS_KEY_ID and PARASOL_SDK_SECRET_ACCESS_KEY must be set together');
+  }
+  return { sdkKey: { accessKeyId, secretAccessKey } };
 }
 
 function staticCredentials(env: NodeJS.ProcessEnv): StaticCredentials | undefined {

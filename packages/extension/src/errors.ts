@@ -38,6 +38,9 @@ const STATUS_BY_FAILURE: Record<UpstreamFailure, number> = {
 };
 
 export class UpstreamError extends ExtensionError {
+  /** The service's own error response (status and body, which holds a code and a message), when it sent one. */
+  wire?: { status: number; body: Buffer };
+
   constructor(
     readonly failure: UpstreamFailure,
     code: string,

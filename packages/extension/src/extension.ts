@@ -3,7 +3,7 @@
  * 127.0.0.1. Listening happens here, before any Lambda registration, so a
  * function's INIT code can already use the extension.
  */
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { BatchReader } from './batch.js';
 import { ResponseCache } from './cache.js';
@@ -58,11 +58,42 @@ export async function startExtension(config: ExtensionConfig, options: StartOpti
     }
   };
   const stopWatching = config.tokenFile ? watchTokenFile(config.tokenFile, () => reloadToken('file changed')) : undefined;
+  const inFlight = new InFlightLimit(config.maxInFlight);
+  // The SDK-shaped endpoint and its SigV4 verifier are imported on the first POST (cold start stays flat).
+  let sdk: Promise<(req: IncomingMessage, res: ServerResponse) => void> | undefined;
+  const sdkEndpoint = (req: IncomingMessage, res: ServerResponse) => {
+    sdk ??= Promise.all([import('./sdk-endpoint.js'), import('./sdk-auth.js')]).then(([endpoint, auth]) =>
+      endpoint.createSdkEndpoint({
+        lookup,
+        batch,
+        cache,
+        upstream,
+        metrics,
+        inFlight,
+        log,
+        authenticate: auth.createSdkAuthenticator({
+          tokenMatches: (given) => tokenMatches(given),
+          functionCredentials: config.credentials,
+          extensionKey: config.sdkKey,
+        }),
+      }),
+    );
+    sdk.then(
+      (handle) => handle(req, res),
+      () => {
+        log.error('the SDK-shaped endpoint could not be loaded');
+        res
+          .writeHead(500, { 'content-type': 'application/json' })
+          .end('{"__type":"InternalFailure","message":"internal error in the extension; see its log"}');
+      },
+    );
+  };
   const handler = createRequestHandler({
     tokenMatches: (given) => tokenMatches(given),
     lookup,
     batch,
-    inFlight: new InFlightLimit(config.maxInFlight),
+    inFlight,
+    sdkEndpoint,
     cache,
     cacheCapacity: capacity,
     metrics,

@@ -31,6 +31,8 @@ export const BATCH_PARAMETERS_PATH = '/systemsmanager/parameters/getparameters';
 /** BatchGetSecretValue takes at most 20 ids, GetParameters at most 10 names. */
 export const MAX_BATCH_SECRETS = 20;
 export const MAX_BATCH_PARAMETERS = 10;
+/** Where the SDK-shaped endpoint (AWS JSON 1.1, POST) answers: `/` and the paths AWS's Cloud Extensions use. */
+export const SDK_PATHS: ReadonlySet<string> = new Set(['/', '/secretsmanager', '/parameterstore']);
 /** Parameter names under this prefix are Secrets Manager references (where `jsonKey` applies). */
 export const REFERENCE_PREFIX = '/aws/reference/secretsmanager/';
 

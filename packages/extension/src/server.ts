@@ -13,7 +13,7 @@ import { type InFlightLimit, RETRY_AFTER_SECONDS } from './in-flight.js';
 import type { Fields, Logger } from './log.js';
 import type { Lookup, ParameterRequest, SecretRequest } from './lookup.js';
 import type { Metrics } from './metrics.js';
-import { parseRoute, type Route } from './parse.js';
+import { parseRoute, type Route, SDK_PATHS } from './parse.js';
 import { answerBatch } from './routes/batch.js';
 import { TOKEN_HEADER } from './token.js';
 
@@ -21,6 +21,8 @@ export interface HandlerDeps {
   tokenMatches: (given: string) => boolean;
   lookup: Lookup;
   batch: BatchReader;
+  /** POST /, /secretsmanager, /parameterstore (AWS JSON 1.1); loaded on first use. */
+  sdkEndpoint: (req: IncomingMessage, res: ServerResponse) => void;
   /** PARASOL_MAX_IN_FLIGHT: requests waiting for the upstream beyond it get 429. */
   inFlight: InFlightLimit;
   cache: ResponseCache;
@@ -49,15 +51,23 @@ export function createRequestHandler(deps: HandlerDeps) {
 
   return (req: IncomingMessage, res: ServerResponse): void => {
     const url = req.url ?? '/';
-    // 1. method
-    if (req.method !== 'GET') {
-      res.setHeader('allow', 'GET');
-      fail(res, new RequestError('MethodNotAllowedException', `method ${req.method} not allowed; only GET is supported`, 405), req);
+    // 1. method: GET, or POST on the SDK-shaped endpoint
+    const sdkPost = req.method === 'POST' && SDK_PATHS.has(url);
+    if (req.method !== 'GET' && !sdkPost) {
+      const postOnly = SDK_PATHS.has(url) && url !== '/';
+      res.setHeader('allow', postOnly ? 'POST' : url === '/' ? 'GET, POST' : 'GET');
+      const allowed = postOnly ? 'only POST (AWS JSON 1.1) is supported here' : 'only GET is supported';
+      fail(res, new RequestError('MethodNotAllowedException', `method ${req.method} not allowed; ${allowed}`, 405), req);
       return;
     }
     // 2. forwarding: a request relayed from elsewhere is refused whatever it carries (SSRF guard)
     if (req.headers['x-forwarded-for'] !== undefined) {
       fail(res, new RequestError('ForwardedRequestException', 'requests with an X-Forwarded-For header are refused', 400), req);
+      return;
+    }
+    // 2b. the SDK-shaped endpoint (AWS JSON 1.1) authenticates by SigV4 or the token itself
+    if (sdkPost) {
+      deps.sdkEndpoint(req, res);
       return;
     }
     // 3. health check needs no token

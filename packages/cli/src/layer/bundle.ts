@@ -32,10 +32,13 @@ export const LAZY_PACKAGES: Record<string, string> = {
   '@smithy/signature-v4': 'lib/signer.cjs',
   '@smithy/hash-node': 'lib/signer.cjs',
   '@aws-sdk/credential-providers': 'lib/credential-providers.cjs',
+  '@parasol/sigv4': 'lib/sigv4.cjs',
 };
 const LAZY_LIB_SOURCES: Record<string, string> = {
   'lib/signer.cjs': "export { SignatureV4 } from '@smithy/signature-v4';\nexport { Hash } from '@smithy/hash-node';\n",
   'lib/credential-providers.cjs': "export { fromNodeProviderChain } from '@aws-sdk/credential-providers';\n",
+  // The SDK-shaped endpoint's verifier: required on the first signed request.
+  'lib/sigv4.cjs': "export { SigV4Verifier, SigV4Error } from '@parasol/sigv4';\n",
 };
 export const NODEJS_ENTRY_FILE = 'index.cjs';
 

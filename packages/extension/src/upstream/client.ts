@@ -171,7 +171,9 @@ function readResponse<T>(res: IncomingMessage, resolve: (v: T) => void, reject: 
       resolve(parsed as T);
       return;
     }
-    reject(errorFromResponse(status, parsed, res.headers['x-amzn-errortype']));
+    const error = errorFromResponse(status, parsed, res.headers['x-amzn-errortype']);
+    error.wire = { status, body: Buffer.concat(chunks) }; // replayed as is by the SDK-shaped endpoint
+    reject(error);
   });
 }
 

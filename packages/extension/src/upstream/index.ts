@@ -43,6 +43,8 @@ export interface Upstream {
   /** At most 20 ids, or filters (then paged with NextToken). Failures per id come back in Errors. */
   batchGetSecretValue(input: BatchGetSecretValueInput): Promise<BatchGetSecretValueOutput>;
   describeSecret(input: { SecretId: string }): Promise<DescribeSecretOutput>;
+  /** Any operation of either service, as is: for requests the cache does not answer (SDK-shaped endpoint). */
+  forward(service: 'secretsmanager' | 'ssm', operation: string, input: object): Promise<unknown>;
   getParametersByPath(input: {
     Path: string;
     Recursive: boolean;
@@ -88,6 +90,7 @@ export function createUpstream(config: ExtensionConfig, metrics: Metrics): Upstr
     getParameters: (input) => parameterStore().call('GetParameters', input),
     batchGetSecretValue: (input) => secretsManager().call('BatchGetSecretValue', input),
     describeSecret: (input) => secretsManager().call('DescribeSecret', input),
+    forward: (service, operation, input) => (service === 'ssm' ? parameterStore() : secretsManager()).call(operation, input),
     getParametersByPath: (input) => parameterStore().call('GetParametersByPath', input),
     close() {
       sm?.close();
