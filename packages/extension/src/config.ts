@@ -62,6 +62,8 @@ export interface ExtensionConfig {
   endpoints: Endpoints;
   /** PARASOL_SDK_ACCESS_KEY_ID / PARASOL_SDK_SECRET_ACCESS_KEY: a key pair callers of the SDK-shaped endpoint may sign with. */
   sdkKey?: { accessKeyId: string; secretAccessKey: string };
+  /** PARASOL_SDK_MAX_CLOCK_SKEW_SECONDS: how far a signature's date may be from now on the SDK-shaped endpoint (default 300). */
+  sdkMaxClockSkewSeconds: number;
   /** From AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN; undefined → standard provider chain. */
   credentials?: StaticCredentials;
 }
@@ -109,6 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): LoadedConfig {
     endpoints: resolveEndpoints(env),
     credentials: staticCredentials(env),
     ...sdkKey(env),
+    sdkMaxClockSkewSeconds: integer(env, 'PARASOL_SDK_MAX_CLOCK_SKEW_SECONDS', 300, 1, 900),
   };
   return { config, warnings };
 }

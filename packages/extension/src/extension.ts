@@ -75,6 +75,7 @@ export async function startExtension(config: ExtensionConfig, options: StartOpti
           tokenMatches: (given) => tokenMatches(given),
           functionCredentials: config.credentials,
           extensionKey: config.sdkKey,
+          maxClockSkewMs: config.sdkMaxClockSkewSeconds * 1000,
         }),
       }),
     );

@@ -5,8 +5,8 @@
  * AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN, what an SDK in the function signs
  * with) or the configured extension key (PARASOL_SDK_ACCESS_KEY_ID /
  * PARASOL_SDK_SECRET_ACCESS_KEY). The signature binds the body and
- * X-Amz-Target, its date must be within 5 minutes (as AWS's Cloud Extensions
- * require), its scope must name the service called, and a signature made with
+ * X-Amz-Target, its date must be within PARASOL_SDK_MAX_CLOCK_SKEW_SECONDS of
+ * now (5 minutes by default; AWS's Cloud Extensions document 5 seconds), its scope must name the service called, and a signature made with
  * the function's temporary credentials must carry their session token.
  *
  * The verifier (@parasol/sigv4) is imported on the first signed request.
@@ -17,9 +17,6 @@ import { RequestError } from './errors.js';
 import type { SdkService } from './sdk-endpoint.js';
 import { TOKEN_HEADER } from './token.js';
 
-/** Largest accepted distance between a signature's X-Amz-Date and now. */
-export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
-
 export interface SdkAuthOptions {
   /** The token check of the GET routes (follows a re-read token file). */
   tokenMatches: (given: string) => boolean;
@@ -27,6 +24,8 @@ export interface SdkAuthOptions {
   functionCredentials?: StaticCredentials;
   /** PARASOL_SDK_ACCESS_KEY_ID / PARASOL_SDK_SECRET_ACCESS_KEY. */
   extensionKey?: { accessKeyId: string; secretAccessKey: string };
+  /** Largest accepted distance between a signature's X-Amz-Date and now. */
+  maxClockSkewMs: number;
 }
 
 type Verify = (req: IncomingMessage, body: Buffer) => { accessKeyId: string; service: string; securityToken?: string };
@@ -50,7 +49,7 @@ export function createSdkAuthenticator(options: SdkAuthOptions) {
         401,
       );
     }
-    verifier ??= loadVerifier(keys);
+    verifier ??= loadVerifier(keys, options.maxClockSkewMs);
     const verify = await verifier;
     const caller = verify(req, body);
     if (caller.service !== service) {
@@ -63,9 +62,9 @@ export function createSdkAuthenticator(options: SdkAuthOptions) {
   };
 }
 
-async function loadVerifier(keys: Array<{ accessKeyId: string; secretAccessKey: string }>): Promise<Verify> {
+async function loadVerifier(keys: Array<{ accessKeyId: string; secretAccessKey: string }>, maxClockSkewMs: number): Promise<Verify> {
   const { SigV4Verifier, SigV4Error } = await import('@parasol/sigv4');
-  const verifier = new SigV4Verifier({ credentials: keys, maxClockSkewMs: MAX_CLOCK_SKEW_MS });
+  const verifier = new SigV4Verifier({ credentials: keys, maxClockSkewMs });
   return (req, body) => {
     try {
       return verifier.verify({ method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, body }, Date.now());
