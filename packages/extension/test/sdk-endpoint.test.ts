@@ -214,6 +214,60 @@ describe('who may call', () => {
     stranger.destroy();
   });
 
+  test('a signature dated beyond the skew (300 s by default) is refused; within it, accepted', async () => {
+    const at = (msAgo: number) =>
+      new SecretsManagerClient({
+        endpoint: ext.url,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+        maxAttempts: 1,
+        systemClockOffset: -msAgo, // the SDK signs with its clock plus this offset
+      });
+    const recent = at(240_000);
+    assert.equal((await recent.send(new GetSecretValueCommand({ SecretId: 'sdk/one' }))).SecretString, 'first-value');
+    const stale = at(360_000);
+    await assert.rejects(stale.send(new GetSecretValueCommand({ SecretId: 'sdk/one' })), (e: Error) => {
+      assert.equal(e.name, 'InvalidSignatureException');
+      assert.match(e.message, /^Signature expired: /);
+      return true;
+    });
+    recent.destroy();
+    stale.destroy();
+  });
+
+  test("the function's temporary credentials must come with their session token", async () => {
+    const withSession = await startExtension({
+      upstreamUrl: serve.url,
+      env: { AWS_ACCESS_KEY_ID: 'ASIATEMP', AWS_SECRET_ACCESS_KEY: 'temp-secret', AWS_SESSION_TOKEN: 'session-1' },
+    });
+    try {
+      const client = (sessionToken?: string) =>
+        new SecretsManagerClient({
+          endpoint: withSession.url,
+          region: 'us-east-1',
+          maxAttempts: 1,
+          credentials: { accessKeyId: 'ASIATEMP', secretAccessKey: 'temp-secret', sessionToken },
+        });
+      const good = client('session-1');
+      // The extension reaches the upstream with the same (here: unknown) keys, so a 200 is not possible; what matters is
+      // that the caller got past authentication and the upstream's own refusal came back.
+      await assert.rejects(good.send(new GetSecretValueCommand({ SecretId: 'sdk/one' })), {
+        name: 'UnrecognizedClientException',
+        message: 'The security token included in the request is invalid.',
+      });
+      assert.equal(await upstreamCalls(withSession, 'GetSecretValue'), 1, 'authenticated: the request went upstream');
+      for (const token of [undefined, 'session-2']) {
+        const bad = client(token);
+        await assert.rejects(bad.send(new GetSecretValueCommand({ SecretId: 'sdk/one' })), { name: 'UnrecognizedClientException' });
+        bad.destroy();
+      }
+      assert.equal(await upstreamCalls(withSession, 'GetSecretValue'), 1, 'refused before any upstream call');
+      good.destroy();
+    } finally {
+      await withSession.stop();
+    }
+  });
+
   test('a body changed after signing is refused', async () => {
     const body = JSON.stringify({ SecretId: 'sdk/one' });
     const url = new URL(ext.url);
