@@ -115,3 +115,32 @@ test('sequential requests reuse one keep-alive connection', async () => {
   assert.equal(requests.length, 5);
   assert.ok(connections <= 1, `${connections} connections for 5 requests`);
 });
+
+test('batches on an extension without the batch routes (a plain-text 400 for an unknown path): one GET per name', async () => {
+  answer = (req, res) => {
+    const url = new URL(req.url ?? '/', endpoint);
+    if (url.pathname === '/secretsmanager/get') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(secretBody(`value of ${url.searchParams.get('secretId')}`));
+      return;
+    }
+    if (url.pathname === '/systemsmanager/parameters/get') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ Parameter: { Name: url.searchParams.get('name'), Value: 'p', Version: 1 }, ResultMetadata: {} }));
+      return;
+    }
+    res.writeHead(400, { 'content-type': 'text/plain' });
+    res.end('an unexpected error occurred while executing request');
+  };
+  const secrets = new SecretsProvider({ endpoint, token: 'session-token' });
+  assert.deepEqual(await secrets.getMultiple(['a', 'b']), { a: 'value of a', b: 'value of b' });
+  assert.deepEqual(
+    requests.map((r) => new URL(r.url ?? '/', endpoint).pathname),
+    ['/secretsmanager/batchget', '/secretsmanager/get', '/secretsmanager/get'],
+  );
+  requests = [];
+  const ssm = new SSMProvider({ endpoint, token: 'session-token' });
+  assert.deepEqual(await ssm.getParametersByName({ '/x': {}, '/y': {} }), { '/x': 'p', '/y': 'p' });
+  assert.equal(new URL(requests[0].url ?? '/', endpoint).pathname, '/systemsmanager/parameters/getparameters');
+  assert.equal(requests.length, 3);
+});
