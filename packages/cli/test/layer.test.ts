@@ -145,6 +145,7 @@ describe('parasol layer build', () => {
         'parasol-extension/lib/ 755',
         'parasol-extension/lib/credential-providers.cjs 644',
         'parasol-extension/lib/signer.cjs 644',
+        'parasol-extension/lib/sigv4.cjs 644',
       ],
     );
     const launcher = zip.find((e) => e.path === 'extensions/parasol')!.data.toString();
