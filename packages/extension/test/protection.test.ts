@@ -64,7 +64,7 @@ describe('PARASOL_MAX_IN_FLIGHT', () => {
 describe('PARASOL_NEGATIVE_TTL_SECONDS', () => {
   test('a not-found is remembered for the TTL (one upstream call), refreshNow looks again; off by default', async () => {
     const serve = await startServe();
-    const ext = await startExtension({ upstreamUrl: serve.url, env: { PARASOL_NEGATIVE_TTL_SECONDS: '2' } });
+    const ext = await startExtension({ upstreamUrl: serve.url, env: { PARASOL_NEGATIVE_TTL_SECONDS: '30' } });
     const plain = await startExtension({ upstreamUrl: serve.url });
     try {
       const get = async (target: typeof ext, path: string) => {
