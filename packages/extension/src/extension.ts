@@ -131,8 +131,12 @@ export async function startExtension(config: ExtensionConfig, options: StartOpti
       stopWatching?.();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
+      // A keep-alive connection whose last request finishes during the grace period goes idle, not closed:
+      // close those as they go idle, so the process exits as soon as the last answer is sent.
+      const sweep = setInterval(() => server.closeIdleConnections(), 20);
       const timer = setTimeout(() => server.closeAllConnections(), graceMs);
       await closed;
+      clearInterval(sweep);
       clearTimeout(timer);
       upstream.close();
     },
