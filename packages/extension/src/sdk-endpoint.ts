@@ -41,8 +41,20 @@ export interface SdkEndpointDeps {
 
 type Input = Record<string, unknown>;
 interface Answer {
+  /** The output, or its JSON bytes already rendered. */
   body: unknown;
   cache: string;
+}
+
+/** Rendered outputs per cached body (a refreshed body is a new Buffer, so a rendering never outlives its value). */
+const rendered = new WeakMap<Buffer, Buffer>();
+function renderOnce(cached: Buffer, render: (cached: Buffer) => unknown): Buffer {
+  let bytes = rendered.get(cached);
+  if (!bytes) {
+    bytes = Buffer.from(JSON.stringify(render(cached)));
+    rendered.set(cached, bytes);
+  }
+  return bytes;
 }
 type Operation = (input: Input, deps: SdkEndpointDeps) => Promise<Answer>;
 
@@ -78,7 +90,8 @@ export function createSdkEndpoint(deps: SdkEndpointDeps): (req: IncomingMessage,
           throw deps.inFlight.throttled();
         }
         const answer = await running;
-        send(res, 200, Buffer.from(JSON.stringify(answer.body)), { 'x-parasol-cache': answer.cache });
+        const bytes = Buffer.isBuffer(answer.body) ? answer.body : Buffer.from(JSON.stringify(answer.body));
+        send(res, 200, bytes, { 'x-parasol-cache': answer.cache });
       })
       .catch((e: unknown) => fail(res, e));
   };
@@ -131,7 +144,7 @@ async function getSecretValue(input: Input, deps: SdkEndpointDeps): Promise<Answ
     refreshNow: false,
   });
   deps.metrics.recordCache(result.status);
-  return { body: secretOutput(result.value), cache: result.status };
+  return { body: renderOnce(result.value, secretOutput), cache: result.status };
 }
 
 async function batchGetSecretValue(input: Input, deps: SdkEndpointDeps): Promise<Answer> {
@@ -184,8 +197,11 @@ async function getParameter(input: Input, deps: SdkEndpointDeps): Promise<Answer
     refreshNow: false,
   });
   deps.metrics.recordCache(result.status);
-  const { Parameter } = JSON.parse(result.value.toString('utf8')) as { Parameter: Record<string, unknown> };
-  return { body: { Parameter: parameterOutput(Parameter) }, cache: result.status };
+  const body = renderOnce(result.value, (cached) => {
+    const { Parameter } = JSON.parse(cached.toString('utf8')) as { Parameter: Record<string, unknown> };
+    return { Parameter: parameterOutput(Parameter) };
+  });
+  return { body, cache: result.status };
 }
 
 async function getParameters(input: Input, deps: SdkEndpointDeps): Promise<Answer> {
