@@ -101,7 +101,7 @@ export async function prefetch(deps: PrefetchDeps, boundMs = 1000): Promise<void
     jobs.push(
       counted(
         prefetchPath(deps, path).then(() => 1),
-        `parameter ${path}`,
+        { parameter: path },
       ),
     );
   }

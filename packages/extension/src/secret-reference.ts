@@ -49,8 +49,17 @@ export function parseSecretReference(reference: string): SecretReference {
   };
 }
 
-/** True when `id` carries fields after the name or ARN (so it must go through {@link parseSecretReference}). */
+/** The characters a secret name may hold (CreateSecret's Name). */
+const NAME = /^[A-Za-z0-9/_+=.@-]+$/;
+
+/**
+ * True when `id` carries fields after the name or ARN (so it must go through
+ * {@link parseSecretReference}). An id whose part before the first `:` is not
+ * a possible secret name is no reference: it is passed on whole, for Secrets
+ * Manager to refuse with its own error.
+ */
 export function hasReferenceFields(id: string): boolean {
   const colons = id.split(':').length - 1;
-  return id.startsWith('arn:') ? colons > ARN_PARTS - 1 : colons > 0;
+  if (id.startsWith('arn:')) return colons > ARN_PARTS - 1;
+  return colons > 0 && NAME.test(id.slice(0, id.indexOf(':')));
 }

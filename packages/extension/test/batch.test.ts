@@ -198,8 +198,8 @@ describe('prefetch in batches', () => {
       for (let i = 0; i < 300 && !/prefetch: \d+ of \d+ loaded in/.test(warm.output()); i++) await new Promise((r) => setTimeout(r, 50));
       // 3 of 4 secret ids + 1 tag key + 2 of 3 names
       assert.match(warm.output(), /prefetch: 6 of 8 loaded/);
-      assert.match(warm.output(), /prefetch of secret no\/such failed: ResourceNotFoundException/);
-      assert.match(warm.output(), /prefetch of parameter \/batch\/missing failed: ParameterNotFound/);
+      assert.match(warm.output(), /"msg":"prefetch failed","secret":"no\/such","error":"ResourceNotFoundException"/);
+      assert.match(warm.output(), /"msg":"prefetch failed","parameter":"\/batch\/missing","error":"ParameterNotFound"/);
       assert.equal(await upstreamCalls(warm, 'BatchGetSecretValue'), 2, 'one for the ids, one page for the tag');
       assert.equal(await upstreamCalls(warm, 'GetParameters'), 1);
       assert.equal(await upstreamCalls(warm, 'GetSecretValue'), 0);

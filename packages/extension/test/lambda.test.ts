@@ -258,7 +258,7 @@ describe('Lambda lifecycle (fake Runtime API)', () => {
         ext
           .output()
           .split('\n')
-          .filter((l) => l.startsWith('{'))
+          .filter((l) => l.startsWith('{"_aws"'))
           .map((l) => JSON.parse(l));
       fake.deliver({ eventType: 'INVOKE', deadlineMs: Date.now() + 3000, requestId: randomUUID(), invokedFunctionArn: '' });
       await fake.until(() => fake.nextCalls.length === 2, 'the /event/next after INVOKE 1');
