@@ -13,7 +13,7 @@ import { arch as hostArch, platform } from 'node:os';
 import { join } from 'node:path';
 import { bundleExtension, bundleNodejsLayer, defaultExtensionEntry } from './bundle.js';
 import { BUNDLE_DIR, nodejsLauncherScript } from './launcher.js';
-import { DEFAULT_NODE_VERSION, fetchNodeBinary, type LambdaArch } from './node-binary.js';
+import { DEFAULT_NODE_VERSION, fetchNodeBinary, type LambdaArch, resolveNodeVersion } from './node-binary.js';
 import { buildSeaExecutable } from './sea.js';
 import { writeZip, type ZipEntry } from './zip.js';
 
@@ -31,7 +31,7 @@ export interface LayerBuildOptions {
   /** Extension entry point (default: packages/extension/src/main.ts). */
   entry?: string;
   variants?: readonly LayerVariant[];
-  /** Exact Node version of the standalone layers' binaries. */
+  /** Node version of the standalone layers' binaries: exact, or a pinned major (`22`). */
   nodeVersion?: string;
   /** Where downloaded Node tarballs/binaries are kept. */
   cacheDir?: string;
@@ -55,7 +55,7 @@ export async function buildLayers(options: LayerBuildOptions): Promise<BuiltLaye
   const log = options.log ?? (() => {});
   const variants = options.variants ?? LAYER_VARIANTS;
   const entry = options.entry ?? defaultExtensionEntry();
-  const nodeVersion = options.nodeVersion ?? DEFAULT_NODE_VERSION;
+  const nodeVersion = resolveNodeVersion(options.nodeVersion ?? DEFAULT_NODE_VERSION);
   const cacheDir = options.cacheDir ?? defaultCacheDir();
   await mkdir(options.outDir, { recursive: true });
   const built: BuiltLayer[] = [];

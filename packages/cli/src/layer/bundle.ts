@@ -5,7 +5,7 @@
  *
  * Two shapes:
  * - `bundleExtension(entry)`, one self-contained file for the
- *   single-executable layers: Node 20's SEA runs its main script as CommonJS
+ *   single-executable layers: a SEA (Node 20 to 24) runs its main script as CommonJS
  *   and its `require` only reaches built-in modules, so everything is inlined
  *   and dynamic `import()` turned into `require` (its V8 code cache makes the
  *   inlined code cheap to start).
