@@ -139,12 +139,18 @@ describe('parasol layer build', () => {
         'extensions/ 755',
         'extensions/parasol 755',
         'parasol-extension/ 755',
+        'parasol-extension/LICENSE 644',
+        'parasol-extension/THIRD-PARTY-LICENSES 644',
         'parasol-extension/index.cjs 644',
         'parasol-extension/lib/ 755',
         'parasol-extension/lib/credential-providers.cjs 644',
         'parasol-extension/lib/signer.cjs 644',
       ],
     );
+    const licenses = zip.find((e) => e.path === 'parasol-extension/THIRD-PARTY-LICENSES')!.data.toString();
+    assert.match(licenses, /^@smithy\/signature-v4@\d+\.\d+\.\d+ \(Apache-2\.0\)$/m);
+    assert.match(licenses, /Apache License\s+Version 2\.0/);
+    assert.match(zip.find((e) => e.path === 'parasol-extension/LICENSE')!.data.toString(), /Apache License\s+Version 2\.0/);
     const launcher = zip.find((e) => e.path === 'extensions/parasol')!.data.toString();
     assert.ok(launcher.startsWith('#!/bin/sh\n'), 'shebang on the first line');
     assert.ok(!launcher.includes('\r'), 'LF line endings (a CRLF shebang fails to exec on Lambda)');
@@ -161,7 +167,14 @@ describe('parasol layer build', () => {
       const zip = readZip(await readFile(join(work, `layers/parasol-extension-${arch}.zip`)));
       assert.deepEqual(
         zip.map((e) => `${e.path} ${e.mode.toString(8)}`),
-        ['extensions/ 755', 'extensions/parasol 755', 'parasol-extension/ 755', 'parasol-extension/LICENSE.node 644'],
+        [
+          'extensions/ 755',
+          'extensions/parasol 755',
+          'parasol-extension/ 755',
+          'parasol-extension/LICENSE 644',
+          'parasol-extension/LICENSE.node 644',
+          'parasol-extension/THIRD-PARTY-LICENSES 644',
+        ],
       );
       const unpackedBytes = zip.reduce((n, e) => n + e.data.length, 0);
       assert.ok(unpackedBytes < 250 * 1024 * 1024, 'fits the 250 MB unpacked limit');

@@ -11,8 +11,9 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { arch as hostArch, platform } from 'node:os';
 import { join } from 'node:path';
-import { bundleExtension, bundleNodejsLayer, defaultExtensionEntry } from './bundle.js';
+import { bundleExtension, bundleInputs, bundleNodejsLayer, defaultExtensionEntry } from './bundle.js';
 import { BUNDLE_DIR, nodejsLauncherScript } from './launcher.js';
+import { parasolLicense, thirdPartyLicenses } from './licenses.js';
 import { DEFAULT_NODE_VERSION, fetchNodeBinary, type LambdaArch, resolveNodeVersion } from './node-binary.js';
 import { buildSeaExecutable } from './sea.js';
 import { writeZip, type ZipEntry } from './zip.js';
@@ -60,12 +61,19 @@ export async function buildLayers(options: LayerBuildOptions): Promise<BuiltLaye
   await mkdir(options.outDir, { recursive: true });
   const built: BuiltLayer[] = [];
 
+  // Every layer carries parasol's licence and those of the npm packages bundled into the extension.
+  const licenses: ZipEntry[] = [
+    { path: `${BUNDLE_DIR}/LICENSE`, data: parasolLicense(), mode: 0o644 },
+    { path: `${BUNDLE_DIR}/THIRD-PARTY-LICENSES`, data: thirdPartyLicenses(await bundleInputs(entry)), mode: 0o644 },
+  ];
+
   if (variants.includes('nodejs')) {
     const files = await bundleNodejsLayer(entry);
     built.push(
       await writeLayer(options.outDir, 'nodejs', [
         { path: EXTENSION_FILE, data: Buffer.from(nodejsLauncherScript()), mode: 0o755 },
         ...[...files].map(([path, data]) => ({ path: `${BUNDLE_DIR}/${path}`, data, mode: 0o644 })),
+        ...licenses,
       ]),
     );
   }
@@ -85,6 +93,7 @@ export async function buildLayers(options: LayerBuildOptions): Promise<BuiltLaye
           // Level 6: level 9 costs ~3x the time on a 100 MB binary for 0.4% smaller.
           { path: EXTENSION_FILE, data: executable, mode: 0o755, level: 6 },
           { path: `${BUNDLE_DIR}/LICENSE.node`, data: await readFile(target.licensePath), mode: 0o644 },
+          ...licenses,
         ]),
       );
     }

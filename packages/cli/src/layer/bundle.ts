@@ -84,6 +84,18 @@ export async function bundleExtension(entry: string): Promise<Buffer> {
   return runEsbuild(await loadEsbuild(), entry, { ...COMMON_OPTIONS, ...ENTRY_OPTIONS, entryPoints: [entry], outfile: 'index.cjs' });
 }
 
+/** The files (relative to the working directory) that make up the full bundle of `entry`: for the licences they carry. */
+export async function bundleInputs(entry: string): Promise<string[]> {
+  if (!existsSync(entry)) throw new BundleError(`extension entry not found: ${entry}`);
+  const esbuild = await loadEsbuild();
+  try {
+    const result = await esbuild.build({ ...COMMON_OPTIONS, ...ENTRY_OPTIONS, entryPoints: [entry], outfile: 'index.cjs', metafile: true });
+    return Object.keys(result.metafile.inputs);
+  } catch (e) {
+    throw new BundleError(`bundling ${entry} failed: ${(e as Error).message.split('\n')[0]}`);
+  }
+}
+
 /**
  * The Node.js layer's files (paths relative to the layer's bundle folder):
  * `index.cjs` plus one `lib/*.cjs` per entry of LAZY_LIB_SOURCES. Deterministic.
