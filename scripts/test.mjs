@@ -47,9 +47,11 @@ if (matching.length === 0) {
 const env = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
 
 let current;
+// --test-timeout bounds each test FILE too: the layer test builds and reads ~120 MB executables, which on a
+// loaded 2-core machine took over 300 s.
 function runTests(node, files, extraEnv = {}) {
   return new Promise((resolve) => {
-    current = spawn(node, ['--conditions=source', '--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=300000', ...files], {
+    current = spawn(node, ['--conditions=source', '--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=600000', ...files], {
       stdio: 'inherit',
       cwd: root,
       env: { ...env, ...extraEnv },

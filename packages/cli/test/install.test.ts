@@ -66,7 +66,12 @@ function projectLockfile(tarballs: Record<string, string>): Lockfile {
   const root: LockEntry = { name: 'parasol-install-test', dependencies: {} };
   for (const [name, file] of Object.entries(tarballs)) {
     const dir = `packages/${name.replace('@parasol/', '')}`;
-    const manifest = JSON.parse(readFileSync(join(REPO_ROOT, dir, 'package.json'), 'utf8')) as LockEntry & { name: string };
+    const manifest = JSON.parse(readFileSync(join(REPO_ROOT, dir, 'package.json'), 'utf8')) as LockEntry & {
+      name: string;
+      license: string;
+      engines?: Record<string, string>;
+      bin?: Record<string, string>;
+    };
     root.dependencies![name] = `file:${file}`;
     const { name: _name, version, license, dependencies, peerDependencies, peerDependenciesMeta, engines, bin } = manifest;
     packages[`node_modules/${name}`] = {
