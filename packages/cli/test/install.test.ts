@@ -21,12 +21,16 @@ import { once } from 'node:events';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { REPO_ROOT } from '../../../test-support/processes.js';
 
 const PACKAGES_DIR = join(REPO_ROOT, 'dist/packages');
-const PACKAGES = ['local', 'extension', 'client', 'rotation', 'cli'] as const;
+/** Every workspace package: its folder, name and the tarball `npm pack` names after it. */
+const PACKAGES = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { workspaces: string[] }).workspaces.map((dir) => {
+  const { name, version } = JSON.parse(readFileSync(join(REPO_ROOT, dir, 'package.json'), 'utf8')) as { name: string; version: string };
+  return { dir, name, tarball: join(PACKAGES_DIR, `${name.replace('@', '').replace('/', '-')}-${version}.tgz`) };
+});
 /** Any request npm or an install script makes to the network goes here and is refused. */
 const UNREACHABLE = 'http://127.0.0.1:9';
 
@@ -59,13 +63,12 @@ function sha512(file: string): string {
  * time is copied from the repo's lockfile (a workspace's own dependency is
  * hoisted there, so every path is `node_modules/…`).
  */
-function projectLockfile(tarballs: Record<string, string>): Lockfile {
+function projectLockfile(): Lockfile {
   const repo = JSON.parse(readFileSync(join(REPO_ROOT, 'package-lock.json'), 'utf8')) as Lockfile;
   const packages: Record<string, LockEntry> = {};
   const needed: string[] = [];
   const root: LockEntry = { name: 'parasol-install-test', dependencies: {} };
-  for (const [name, file] of Object.entries(tarballs)) {
-    const dir = `packages/${name.replace('@parasol/', '')}`;
+  for (const { dir, name, tarball: file } of PACKAGES) {
     const manifest = JSON.parse(readFileSync(join(REPO_ROOT, dir, 'package.json'), 'utf8')) as LockEntry & {
       name: string;
       license: string;
@@ -142,10 +145,9 @@ describe('packed tarballs installed into a project outside the repo, offline', (
 
   test('npm run pack writes one tarball per package, with dist, README and LICENSE only', () => {
     const files = readdirSync(PACKAGES_DIR).sort();
-    assert.deepEqual(files, PACKAGES.map((p) => `parasol-${p}-0.1.0.tgz`).sort());
+    assert.deepEqual(files, PACKAGES.map((p) => basename(p.tarball)).sort());
     const license = readFileSync(join(REPO_ROOT, 'LICENSE'), 'utf8');
-    for (const p of PACKAGES) {
-      const tgz = join(PACKAGES_DIR, `parasol-${p}-0.1.0.tgz`);
+    for (const { name: p, tarball: tgz } of PACKAGES) {
       const entries = execFileSync('tar', ['-tzf', tgz], { encoding: 'utf8' }).trim().split('\n');
       const outside = entries.filter((e) => !/^package\/(dist|bin)\//.test(e)).sort();
       assert.deepEqual(outside, ['package/LICENSE', 'package/README.md', 'package/package.json'], p);
@@ -157,8 +159,7 @@ describe('packed tarballs installed into a project outside the repo, offline', (
   });
 
   test('npm ci --offline installs them with the registry unreachable; npx parasol runs there', async () => {
-    const tarballs = Object.fromEntries(PACKAGES.map((p) => [`@parasol/${p}`, join(PACKAGES_DIR, `parasol-${p}-0.1.0.tgz`)]));
-    const lock = projectLockfile(tarballs);
+    const lock = projectLockfile();
     const manifest = { name: 'parasol-install-test', private: true, type: 'module', dependencies: lock.packages[''].dependencies };
     await writeFile(join(project, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
     await writeFile(join(project, 'package-lock.json'), `${JSON.stringify(lock, null, 2)}\n`);
