@@ -93,12 +93,14 @@ try {
   const node22Files = (onlyNode === '22' ? matching : filters.length === 0 ? all : []).filter(
     (f) => NODE22_SUITES.some((s) => f.includes(s)) && !NODE22_SKIP.some((s) => f.endsWith(s)),
   );
-  if (status === 0 && node22Files.length > 0 && process.versions.node.split('.')[0] !== '22') {
+  // Run even when the first pass failed: a failure on one Node line only is worth knowing as such.
+  if (node22Files.length > 0 && process.versions.node.split('.')[0] !== '22') {
     if (!existsSync(join(root, 'packages/cli/dist/layer/node-binary.js'))) throw new Error('run `npm run build` first');
     const node = await node22();
     console.log(`test: the extension, client and cli suites on Node ${spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim()}`);
     // `parasol serve` / `dev` keep this node: better-sqlite3's addon is built for it (test-support/processes.ts).
-    status = await runTests(node, node22Files, { PARASOL_TEST_SQLITE_NODE: process.execPath });
+    const node22Status = await runTests(node, node22Files, { PARASOL_TEST_SQLITE_NODE: process.execPath });
+    status ||= node22Status;
   }
 } finally {
   stopPostgres();
