@@ -29,7 +29,7 @@ const PACKAGES_DIR = join(REPO_ROOT, 'dist/packages');
 /** Every workspace package: its folder, name and the tarball `npm pack` names after it. */
 const PACKAGES = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { workspaces: string[] }).workspaces.map((dir) => {
   const { name, version } = JSON.parse(readFileSync(join(REPO_ROOT, dir, 'package.json'), 'utf8')) as { name: string; version: string };
-  return { dir, name, tarball: join(PACKAGES_DIR, `${name.replace('@', '').replace('/', '-')}-${version}.tgz`) };
+  return { dir, name, version, tarball: join(PACKAGES_DIR, `${name.replace('@', '').replace('/', '-')}-${version}.tgz`) };
 });
 /** Any request npm or an install script makes to the network goes here and is refused. */
 const UNREACHABLE = 'http://127.0.0.1:9';
