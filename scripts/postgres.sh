@@ -11,12 +11,14 @@
 # really fails) and the superuser `postgres` with a random password. It is idempotent:
 # `start` on a running cluster just prints the same connection info.
 #
-# Env: PARASOL_PG_DIR (default /tmp/parasol-pg), PARASOL_PG_BIN (dir with initdb/pg_ctl;
+# Env: PARASOL_PG_DIR (default /tmp/parasol-pg-<checksum of this checkout's path>: one cluster
+# per checkout, so two clones or worktrees never share one), PARASOL_PG_BIN (dir with initdb/pg_ctl;
 # default: newest /usr/lib/postgresql/*/bin, else PATH).
 # When run as root, initdb/pg_ctl run as the `postgres` OS user (PostgreSQL refuses root).
 set -euo pipefail
 
-PGDIR="${PARASOL_PG_DIR:-/tmp/parasol-pg}"
+CHECKOUT="$(cd "$(dirname "$0")/.." && pwd -P)"
+PGDIR="${PARASOL_PG_DIR:-/tmp/parasol-pg-$(printf %s "$CHECKOUT" | cksum | cut -d' ' -f1)}"
 DATA="$PGDIR/data"
 LOCK="$PGDIR.lock"
 

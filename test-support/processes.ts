@@ -31,9 +31,17 @@ export interface SpawnOptions {
   timeoutMs?: number;
 }
 
+/**
+ * The node for `parasol serve` / `parasol dev`, which load better-sqlite3: its
+ * native addon is built for the node that installed it, so when scripts/test.mjs
+ * runs suites under another Node (22) it names the machine's node here.
+ */
+const SQLITE_NODE = process.env.PARASOL_TEST_SQLITE_NODE || process.execPath;
+
 /** Spawns `node <TS_NODE_ARGS> <entry> ...args` and waits for `readyPattern`. */
 export async function spawnTs(entry: string, args: string[], opts: SpawnOptions): Promise<RunningProcess & { match: RegExpMatchArray }> {
-  const child = spawn(process.execPath, [...TS_NODE_ARGS, entry, ...args], {
+  const node = entry === CLI_SOURCE && (args[0] === 'serve' || args[0] === 'dev') ? SQLITE_NODE : process.execPath;
+  const child = spawn(node, [...TS_NODE_ARGS, entry, ...args], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],

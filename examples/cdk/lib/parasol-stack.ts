@@ -1,9 +1,10 @@
 /**
  * The parasol extension on Lambda with the CDK: the layer zips from
- * `parasol layer build`, a Node.js function (nodejs layer) and a Python one
- * (standalone arm64 layer), the extension's env vars, and least-privilege reads.
- * Not built in parasol's CI; see ../README.md to deploy it.
+ * `parasol layer build`, a Node.js function (nodejs layer, attached through
+ * CDK's own `paramsAndSecrets`) and a Python one (standalone arm64 layer),
+ * and least-privilege reads. `npx cdk synth` runs in parasol's CI.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -13,16 +14,16 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 
-const LAYERS = path.join(__dirname, '../../../dist/layers');
+const REPO_ROOT = path.join(__dirname, '../../..');
+/** Where `npx parasol layer build` wrote the zips (default: the repository's dist/layers). */
+const LAYERS = process.env.PARASOL_LAYERS_DIR ?? path.join(REPO_ROOT, 'dist/layers');
 
-/** The AWS extension's variables: same names, same meaning, same defaults. */
-const EXTENSION_ENV = {
-  PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: '2773',
-  PARAMETERS_SECRETS_EXTENSION_LOG_LEVEL: 'INFO',
-  PARAMETERS_SECRETS_EXTENSION_CACHE_SIZE: '1000',
-  SECRETS_MANAGER_TTL: '300',
-  SSM_PARAMETER_STORE_TTL: '300',
-};
+function layerZip(name: string): lambda.Code {
+  const file = path.join(LAYERS, name);
+  if (!fs.existsSync(file))
+    throw new Error(`${file} not found: build the layers first (npx parasol layer build), or set PARASOL_LAYERS_DIR`);
+  return lambda.Code.fromAsset(file);
+}
 
 export class ParasolStack extends Stack {
   constructor(scope: Construct, id: string, props?: StackProps) {
@@ -45,30 +46,44 @@ export class ParasolStack extends Stack {
     });
 
     const nodejsLayer = new lambda.LayerVersion(this, 'ParasolNodejs', {
-      code: lambda.Code.fromAsset(path.join(LAYERS, 'parasol-extension-nodejs.zip')),
-      compatibleRuntimes: [lambda.Runtime.NODEJS_20_X, lambda.Runtime.NODEJS_22_X],
+      code: layerZip('parasol-extension-nodejs.zip'),
+      compatibleRuntimes: [lambda.Runtime.NODEJS_22_X, lambda.Runtime.NODEJS_24_X],
       compatibleArchitectures: [lambda.Architecture.X86_64, lambda.Architecture.ARM_64],
       description: 'parasol extension for Node.js runtimes (uses the runtime node)',
     });
     const arm64Layer = new lambda.LayerVersion(this, 'ParasolArm64', {
-      code: lambda.Code.fromAsset(path.join(LAYERS, 'parasol-extension-arm64.zip')),
+      code: layerZip('parasol-extension-arm64.zip'),
       // CDK defaults to [x86_64]; the field is only metadata, but keep it true.
       compatibleArchitectures: [lambda.Architecture.ARM_64],
       description: 'parasol extension, standalone executable (any runtime), arm64',
     });
 
-    const env = { ...EXTENSION_ENV, DB_SECRET_ID: secret.secretArn, FEATURE_PARAMETER: parameter.parameterName };
+    // The AWS extension's settings, same names, same defaults. CDK turns them into the extension's
+    // environment variables (PARAMETERS_SECRETS_EXTENSION_*, SECRETS_MANAGER_TTL, SSM_PARAMETER_STORE_TTL).
+    const extensionSettings: lambda.ParamsAndSecretsOptions = {
+      cacheSize: 1000,
+      httpPort: 2773,
+      logLevel: lambda.ParamsAndSecretsLogLevel.INFO,
+      secretsManagerTtl: Duration.seconds(300),
+      parameterStoreTtl: Duration.seconds(300),
+    };
+    const env = { DB_SECRET_ID: secret.secretArn, FEATURE_PARAMETER: parameter.parameterName };
 
     const nodeFunction = new NodejsFunction(this, 'NodeFunction', {
       entry: path.join(__dirname, '../../lambda/handler.ts'),
+      // The handler imports @parasol/client, which resolves from the repository's node_modules (npm run build first).
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
       handler: 'handler',
-      runtime: lambda.Runtime.NODEJS_20_X,
+      runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: 256,
       timeout: Duration.seconds(10),
-      layers: [nodejsLayer],
       environment: env,
-      bundling: { format: OutputFormat.ESM, minify: true },
+      // The one-line swap: AWS's layer was
+      //   lambda.ParamsAndSecretsLayerVersion.fromVersion(lambda.ParamsAndSecretsVersions.V1_0_103, extensionSettings)
+      paramsAndSecrets: lambda.ParamsAndSecretsLayerVersion.fromVersionArn(nodejsLayer.layerVersionArn, extensionSettings),
+      bundling: { format: OutputFormat.ESM, minify: true, sourceMap: true },
     });
 
     const pythonFunction = new lambda.Function(this, 'PythonFunction', {
@@ -77,7 +92,8 @@ export class ParasolStack extends Stack {
       handler: 'index.handler',
       memorySize: 256,
       timeout: Duration.seconds(10),
-      layers: [arm64Layer],
+      // Any runtime without node: the standalone layer, attached the same way.
+      paramsAndSecrets: lambda.ParamsAndSecretsLayerVersion.fromVersionArn(arm64Layer.layerVersionArn, extensionSettings),
       environment: env,
       code: lambda.Code.fromInline(
         [

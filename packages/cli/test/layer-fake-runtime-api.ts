@@ -1,7 +1,8 @@
 /**
  * A FAKE Lambda Runtime API — only the Extensions API part an external
  * extension uses (the real one exists only inside Lambda). Shapes follow
- * /work/shared/reference/lambda-extensions-api.md §2:
+ * AWS's Lambda Extensions API reference
+ * (https://docs.aws.amazon.com/lambda/latest/dg/runtimes-extensions-api.html):
  *   POST /2020-01-01/extension/register   → 200, Lambda-Extension-Identifier
  *   GET  /2020-01-01/extension/event/next → held until the test calls shutdown()/invoke()
  *   POST /2020-01-01/extension/init/error, /exit/error → 202, recorded

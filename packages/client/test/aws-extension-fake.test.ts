@@ -2,7 +2,8 @@
  * Behaviours of the AWS Parameters and Secrets extension that parasol's extension does not have (it is ready
  * before the handler runs and answers JSON errors). The AWS extension is closed source and cannot run here,
  * so this file uses a FAKE of it: an in-process node:http server that answers the way the AWS extension is
- * documented and observed to answer (extension-anchors §2.2): `400 not ready to serve traffic, please wait`
+ * documented and publicly reported to answer (github.com/Kralizek/AWSSecretsManagerConfigurationExtensions issue #87;
+ * github.com/fedonev/lambda-params-secrets): `400 not ready to serve traffic, please wait`
  * during INIT, and a plain-text `400 an unexpected error occurred while executing request` for any failure.
  */
 import assert from 'node:assert/strict';

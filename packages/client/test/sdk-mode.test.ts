@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { CreateSecretCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import type { InitializeMiddleware, MetadataBearer } from '@smithy/types';
 import { type ServeProcess, startServe, TEST_CLIENT_CONFIG } from '../../../test-support/processes.js';
 import {
   clearCaches,
@@ -28,13 +29,14 @@ const b64 = (s: string) => Buffer.from(s).toString('base64');
 /** Records the command name of every request the client sends. */
 function countCalls(client: SecretsManagerClient | SSMClient): string[] {
   const calls: string[] = [];
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      calls.push(String(context.commandName));
-      return next(args);
-    },
-    { step: 'initialize', name: 'parasolCallCounter' },
-  );
+  const counter: InitializeMiddleware<object, MetadataBearer> = (next, context) => async (args) => {
+    calls.push(String(context.commandName));
+    return next(args);
+  };
+  const options = { step: 'initialize', name: 'parasolCallCounter' } as const;
+  // Two client types, two middleware stacks: one call each, so each is type-checked against its client.
+  if (client instanceof SSMClient) client.middlewareStack.add(counter, options);
+  else client.middlewareStack.add(counter, options);
   return calls;
 }
 

@@ -2,7 +2,8 @@
  * Upstream outputs → the exact 200 bodies of the AWS Parameters and Secrets
  * Lambda Extension: every output field present (null when absent), RFC 3339
  * dates, and `"ResultMetadata": {}` — what a JSON-marshalled aws-sdk-go-v2
- * output looks like (reference: extension-anchors §2.2).
+ * output looks like (responses of AWS's extension captured in the public repository
+ * github.com/fedonev/lambda-params-secrets, data/test-responses.json).
  */
 
 export interface GetSecretValueOutput {

@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { readBody } from '../../../test-support/bodies.js';
 import { CLI_SOURCE, REPO_ROOT, spawnTs } from '../../../test-support/processes.js';
 
 const seed = JSON.parse(readFileSync(join(REPO_ROOT, 'examples/seed.json'), 'utf8'));
@@ -31,18 +32,18 @@ test('parasol dev seeds, prints a working token and curl, and restarts on the sa
       assert.equal(first.curls.length, 2);
       const [secretCurl, parameterCurl] = first.curls;
       assert.equal(secretCurl[1], first.token);
-      const secret = await (await fetch(secretCurl[2], { headers: { 'X-Aws-Parameters-Secrets-Token': first.token } })).json();
+      const secret = await readBody(await fetch(secretCurl[2], { headers: { 'X-Aws-Parameters-Secrets-Token': first.token } }));
       assert.equal(secret.Name, seed.secrets[0].name);
       assert.deepEqual(JSON.parse(secret.SecretString), seed.secrets[0].value);
-      const parameter = await (await fetch(parameterCurl[2], { headers: { 'X-Aws-Parameters-Secrets-Token': first.token } })).json();
+      const parameter = await readBody(await fetch(parameterCurl[2], { headers: { 'X-Aws-Parameters-Secrets-Token': first.token } }));
       assert.equal(parameter.Parameter.Value, seed.parameters[0].value);
       const base = new URL(secretCurl[2]).origin;
       const secure = seed.parameters.find((p: any) => p.type === 'SecureString');
-      const decrypted = await (
+      const decrypted = await readBody(
         await fetch(`${base}/systemsmanager/parameters/get?name=${encodeURIComponent(secure.name)}&withDecryption=true`, {
           headers: { 'X-Aws-Parameters-Secrets-Token': first.token },
-        })
-      ).json();
+        }),
+      );
       assert.equal(decrypted.Parameter.Value, secure.value);
     } finally {
       assert.equal(await first.proc.stop(), 0);

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { readBody } from '../../../test-support/bodies.js';
 import { freePort, startExtension } from '../../../test-support/extension.js';
 import { CLI_SOURCE, spawnTs, startServe, TEST_CLIENT_CONFIG } from '../../../test-support/processes.js';
 
@@ -37,7 +38,7 @@ describe('upstream faults', () => {
       await sleep(Math.max(0, fetchedAt + 3200 - Date.now())); // past the 3 s bound
       const gone = await fetch(url, { headers: ext.headers });
       assert.equal(gone.status, 502);
-      assert.equal((await gone.json()).__type, 'ConnectionError');
+      assert.equal((await readBody(gone)).__type, 'ConnectionError');
       const never = await fetch(`${ext.url}/secretsmanager/get?secretId=never-cached`, { headers: ext.headers });
       assert.equal(never.status, 502);
     } finally {
@@ -60,7 +61,7 @@ describe('upstream faults', () => {
       const res = await fetch(`${ext.url}/secretsmanager/get?secretId=anything`, { headers: ext.headers });
       const elapsed = Date.now() - started;
       assert.equal(res.status, 504);
-      assert.equal((await res.json()).__type, 'TimeoutError');
+      assert.equal((await readBody(res)).__type, 'TimeoutError');
       assert.ok(elapsed >= 450 && elapsed < 2500, `answered after ${elapsed} ms`);
       const ssm = await fetch(`${ext.url}/systemsmanager/parameters/get?name=x`, { headers: ext.headers });
       assert.equal(ssm.status, 504);
@@ -164,10 +165,10 @@ describe('credentials without keys in the environment', () => {
     try {
       const ok = await fetch(`${withProfile.url}/secretsmanager/get?secretId=absent`, { headers: withProfile.headers });
       assert.equal(ok.status, 400); // signed with the profile's keys and answered by the service
-      assert.equal((await ok.json()).__type, 'ResourceNotFoundException');
+      assert.equal((await readBody(ok)).__type, 'ResourceNotFoundException');
       const none = await fetch(`${withNothing.url}/secretsmanager/get?secretId=absent`, { headers: withNothing.headers });
       assert.equal(none.status, 500);
-      assert.equal((await none.json()).__type, 'CredentialsProviderError');
+      assert.equal((await readBody(none)).__type, 'CredentialsProviderError');
     } finally {
       await withProfile.stop();
       await withNothing.stop();

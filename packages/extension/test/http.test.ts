@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { CreateSecretCommand, GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { LabelParameterVersionCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { readBody } from '../../../test-support/bodies.js';
 import { type ExtensionProcess, startExtension, upstreamCalls } from '../../../test-support/extension.js';
 import { type ServeProcess, startServe, TEST_CLIENT_CONFIG } from '../../../test-support/processes.js';
 
@@ -22,7 +23,12 @@ let ssm: SSMClient;
 const get = (path: string, headers: Record<string, string> = ext.headers, target = ext) => fetch(`${target.url}${path}`, { headers });
 async function json(path: string, target = ext) {
   const res = await get(path, target.headers, target);
-  return { status: res.status, cache: res.headers.get('x-parasol-cache'), type: res.headers.get('content-type'), body: await res.json() };
+  return {
+    status: res.status,
+    cache: res.headers.get('x-parasol-cache'),
+    type: res.headers.get('content-type'),
+    body: await readBody(res),
+  };
 }
 
 before(async () => {
@@ -232,17 +238,17 @@ describe('request checks', () => {
     ]) {
       const missing = await get(path, {});
       assert.equal(missing.status, 401, path);
-      assert.equal((await missing.json()).__type, 'MissingTokenException');
+      assert.equal((await readBody(missing)).__type, 'MissingTokenException');
       const wrong = await get(path, { 'X-Aws-Parameters-Secrets-Token': `${ext.token}x` });
       assert.equal(wrong.status, 403, path);
-      assert.equal((await wrong.json()).__type, 'InvalidTokenException');
+      assert.equal((await readBody(wrong)).__type, 'InvalidTokenException');
     }
   });
 
   test('any X-Forwarded-For → 400, even with the right token', async () => {
     const res = await get('/secretsmanager/get?secretId=app%2Fdb-password', { ...ext.headers, 'X-Forwarded-For': '10.0.0.1' });
     assert.equal(res.status, 400);
-    assert.equal((await res.json()).__type, 'ForwardedRequestException');
+    assert.equal((await readBody(res)).__type, 'ForwardedRequestException');
   });
 
   test('non-GET → 405 with Allow: GET, /ping included', async () => {

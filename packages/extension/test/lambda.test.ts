@@ -8,6 +8,7 @@ import { once } from 'node:events';
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import { describe, test } from 'node:test';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { readBody } from '../../../test-support/bodies.js';
 import { freePort } from '../../../test-support/extension.js';
 import { CLI_SOURCE, spawnTs, startServe, TEST_CLIENT_CONFIG } from '../../../test-support/processes.js';
 
@@ -129,7 +130,7 @@ describe('Lambda lifecycle (fake Runtime API)', () => {
         headers: { 'X-Aws-Parameters-Secrets-Token': token },
       });
       assert.equal(during.status, 200);
-      assert.equal((await during.json()).SecretString, 'available-at-init');
+      assert.equal((await readBody(during)).SecretString, 'available-at-init');
 
       fake.deliver({ eventType: 'INVOKE', deadlineMs: Date.now() + 3000, requestId: randomUUID(), invokedFunctionArn: '' });
       await fake.until(() => fake.nextCalls.length === 2, 'the /event/next after INVOKE');
@@ -188,7 +189,7 @@ describe('Lambda lifecycle (fake Runtime API)', () => {
       fake.deliver({ eventType: 'SHUTDOWN', shutdownReason: 'spindown', deadlineMs: Date.now() + 2000 });
       const res = await inFlight;
       assert.equal(res.status, 200);
-      assert.equal((await res.json()).SecretString, 'late');
+      assert.equal((await readBody(res)).SecretString, 'late');
       assert.equal(((await exited) as [number])[0], 0);
       assert.ok(Date.now() - sentAt < 2000, 'exited within the 2 s SHUTDOWN window');
     } finally {

@@ -3,7 +3,7 @@
  *
  * `messageKey` exists because the two models disagree: every Secrets Manager
  * exception carries `Message`, while most SSM exceptions carry `message`
- * (aws-api-facts §1.3). The SDKs read either, but the exact key is part of
+ * (AWS JSON 1.1 protocol: https://smithy.io/2.0/aws/protocols/aws-json-1_1-protocol.html). The SDKs read either, but the exact key is part of
  * looking like AWS on the wire.
  */
 export class AwsError extends Error {

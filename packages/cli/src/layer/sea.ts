@@ -3,7 +3,7 @@
  * injected into a Node binary, so the layer runs on runtimes that have no
  * `node` (Python, Java, .NET, provided.al2023).
  *
- * Steps (Node 20): `node --experimental-sea-config` turns the CommonJS bundle
+ * Steps (Node 20 to 24): `node --experimental-sea-config` turns the CommonJS bundle
  * into a blob; postject adds the blob to a copy of the target Node binary as
  * the NODE_SEA_BLOB note and flips the SEA fuse. No startup snapshot.
  *

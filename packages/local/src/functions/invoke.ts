@@ -53,6 +53,21 @@ const here = fileURLToPath(import.meta.url);
 const RUNNER = here.replace(/invoke\.(ts|js)$/, (_m, ext) => `runner.${ext}`);
 const TS_MODULE = /\.(ts|mts|cts|tsx)$/;
 
+/**
+ * `.ts` function modules run through tsx. It is an optional peer dependency of
+ * this package, not a dependency: only `.ts` modules need it (JavaScript modules
+ * and HTTP targets do not), and a project written in TypeScript usually has it.
+ */
+function tsxAvailable(): boolean {
+  if (process.execArgv.some((a) => a.includes('tsx'))) return true;
+  try {
+    import.meta.resolve('tsx');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export class FunctionInvoker {
   private readonly workers = new Map<string, Worker>();
   private closed = false;
@@ -71,6 +86,13 @@ export class FunctionInvoker {
     const key = `${target.key}\u0000${req.region}`;
     let worker = this.workers.get(key);
     if (!worker || worker.dead) {
+      if (TS_MODULE.test(target.path) && !tsxAvailable()) {
+        return {
+          ok: false,
+          errorType: 'Runtime.ImportModuleError',
+          errorMessage: `${target.path} is TypeScript, which needs tsx to run: npm install --save-dev tsx (or point the functions file at compiled JavaScript)`,
+        };
+      }
       worker = new Worker(target, this.environment(target, req.region), this.opts.log);
       this.workers.set(key, worker);
     }

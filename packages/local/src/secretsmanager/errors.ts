@@ -1,8 +1,8 @@
 import { AwsError } from '../errors.js';
 
 /**
- * Secrets Manager's error texts, in one place. Texts marked (AWS) in
- * aws-api-facts.md are AWS's exact words; the rest follow moto/LocalStack or,
+ * Secrets Manager's error texts, in one place. Some are AWS's exact words
+ * (as its API answers them); the rest follow moto/LocalStack or,
  * where nobody recorded AWS's text, are parasol's own (the README lists which).
  * No text ever includes a secret value.
  */

@@ -3,7 +3,7 @@ import type { FilterInput } from './shapes.js';
 import type { SecretRow } from './store.js';
 
 /**
- * ListSecrets / BatchGetSecretValue filters (aws-api-facts §2.6), as AWS
+ * ListSecrets / BatchGetSecretValue filters (Secrets Manager API Reference: ListSecrets, Filter), as AWS
  * behaves rather than as the model documents:
  * - `name`, `tag-key`, `tag-value`, `primary-region`, `owning-service`:
  *   case-sensitive prefix match on the whole string (no word splitting).

@@ -34,7 +34,7 @@ export interface SecretsManagerModule extends ServiceModule {
   reader: SecretsReader;
 }
 
-/** Secrets Manager: every operation of aws-api-facts §2 on the shared SQLite store. */
+/** Secrets Manager: every operation of the AWS Secrets Manager API Reference on the shared SQLite store. */
 export function createSecretsManager(options: { functions?: FunctionInvoker } = {}): SecretsManagerModule {
   const operations: Record<string, OperationHandler> = {
     ...secretOperations,

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { invalidName } from './errors.js';
 
-/** Characters a secret name may use (aws-api-facts §2.1). */
+/** Characters a secret name may use (Secrets Manager API Reference: CreateSecret). */
 const NAME_PATTERN = /^[A-Za-z0-9/_+=.@-]+$/;
 const SUFFIX_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 /** `-` + 6 random characters that AWS appends to every secret ARN. */

@@ -5,7 +5,7 @@ import { invalidParameter } from './errors.js';
 import { shapes } from './shapes.js';
 
 /**
- * GetRandomPassword (aws-api-facts §2.8), from the OS CSPRNG (`crypto.randomInt`,
+ * GetRandomPassword (Secrets Manager API Reference: GetRandomPassword), from the OS CSPRNG (`crypto.randomInt`,
  * no modulo bias). Default pool: letters, digits and Python's
  * `string.punctuation`; at least one character of every included type unless
  * RequireEachIncludedType is false.

@@ -6,7 +6,7 @@ import { shapes } from './shapes.js';
 import { requireSecret, type SecretRow, updateSecret } from './store.js';
 
 /**
- * Resource policies (aws-api-facts §2.9). Parasol stores and checks them but,
+ * Resource policies (Secrets Manager API Reference: PutResourcePolicy). Parasol stores and checks them but,
  * like every local emulator, does not evaluate them on requests: the local
  * service has one trust domain (its credentials file).
  */

@@ -58,7 +58,7 @@ import {
 } from './versions.js';
 
 /**
- * The Secrets Manager operations on one secret (aws-api-facts §2.2–2.5). Each
+ * The Secrets Manager operations on one secret (AWS Secrets Manager API Reference). Each
  * handler runs inside the one transaction the server opens per request, so a
  * thrown error leaves nothing written.
  */

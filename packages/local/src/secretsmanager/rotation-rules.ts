@@ -2,7 +2,7 @@ import { invalidParameter } from './errors.js';
 import type { RotationRulesInput } from './shapes.js';
 
 /**
- * RotationRules (aws-api-facts §2.7): `AutomaticallyAfterDays` (1–1000) or a
+ * RotationRules (Secrets Manager API Reference: RotateSecret, RotationRulesType): `AutomaticallyAfterDays` (1–1000) or a
  * `ScheduleExpression` — `rate(N hours|days)` (at least every 4 hours) or an
  * EventBridge-style `cron(minutes hours day-of-month month day-of-week year)`,
  * always UTC — plus an optional window `Duration` (`Nh`). This module validates

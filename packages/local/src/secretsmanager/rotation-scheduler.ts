@@ -11,7 +11,7 @@ import { listAllSecrets, setRotationConfig } from './store.js';
  *
  * A secret is due at the later of its recorded NextRotationDate and the
  * schedule counted from its last value change — a manual PutSecretValue or
- * UpdateSecret counts as a rotation (aws-api-facts §2.7). Due rotations run one
+ * UpdateSecret counts as a rotation (Secrets Manager API Reference: RotateSecret, RotationRulesType). Due rotations run one
  * after another; a rotation still pending from a failure is reattempted with
  * its own token.
  */

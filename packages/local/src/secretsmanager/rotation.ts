@@ -22,7 +22,7 @@ import { AWSCURRENT, AWSPENDING, createVersion, openValue } from './versions.js'
 
 /**
  * The rotation protocol as Secrets Manager runs it, for RotateSecret
- * (`ops-rotation.ts`) and the scheduler (aws-api-facts §2.7): record the configuration, create the
+ * (`ops-rotation.ts`) and the scheduler (Secrets Manager API Reference: RotateSecret, RotationRulesType): record the configuration, create the
  * `AWSPENDING` version with no value, then invoke the rotation function
  * synchronously for createSecret, setSecret, testSecret and finishSecret with
  * `{Step, SecretId, ClientRequestToken, RotationToken}`.

@@ -2,7 +2,7 @@ import { blob, bool, type Infer, int, list, str, struct } from '../shape.js';
 
 /**
  * Input shapes of every Secrets Manager operation, with the model's
- * constraints (aws-api-facts §2.5). The SDKs validate nothing, so these are
+ * constraints (Secrets Manager API Reference, each operation). The SDKs validate nothing, so these are
  * the only guard: lengths, ranges, patterns and enums are enforced here.
  */
 

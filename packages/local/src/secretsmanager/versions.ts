@@ -19,7 +19,7 @@ import {
 } from './store.js';
 
 /**
- * Versions, values and staging labels with AWS's rules (aws-api-facts §2.1–2.2):
+ * Versions, values and staging labels with AWS's rules (AWS Secrets Manager API Reference):
  * sealing values to their secret and version, the AWSCURRENT → AWSPREVIOUS
  * hand-over, the 20-label quota and the 100-version cap with cleanup of
  * deprecated versions older than 24 hours. Runs inside the caller's transaction.
@@ -81,7 +81,7 @@ export interface NewVersion {
 }
 
 /**
- * Creates a version and moves labels onto it (aws-api-facts §2.2). A secret
+ * Creates a version and moves labels onto it (Secrets Manager API Reference: PutSecretValue, UpdateSecretVersionStage). A secret
  * whose versions carry no AWSCURRENT gets it on its first valued version.
  * Returns the labels the new version now has.
  */
@@ -146,7 +146,7 @@ export interface StageMove {
 }
 
 /**
- * UpdateSecretVersionStage semantics (aws-api-facts §2.2): moves `label` from
+ * UpdateSecretVersionStage semantics (Secrets Manager API Reference: PutSecretValue, UpdateSecretVersionStage): moves `label` from
  * `removeFromVersionId` to `moveToVersionId` (either may be absent). Moving
  * AWSCURRENT gives AWSPREVIOUS to the old holder and leaves AWSPENDING where it is.
  */

@@ -2,11 +2,11 @@ import { AwsError } from '../errors.js';
 
 /**
  * Parameter Store's modeled errors. Most carry a lowercase `message`
- * (aws-api-facts §1.3); the server keeps `Message` for the few modeled that way.
+ * (AWS JSON 1.1 protocol: https://smithy.io/2.0/aws/protocols/aws-json-1_1-protocol.html); the server keeps `Message` for the few modeled that way.
  */
 const ssmError = (code: string, message: string) => new AwsError(code, message, 400, 'message');
 
-/** AWS sends ParameterNotFound with an empty message (aws-api-facts §3.3). */
+/** AWS sends ParameterNotFound with an empty message (reported publicly: github.com/aws/aws-sdk-js issue #4330). */
 export const parameterNotFound = (message = '') => ssmError('ParameterNotFound', message);
 
 export const parameterVersionNotFound = (name: string, version: number | string) =>

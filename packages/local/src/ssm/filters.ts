@@ -4,7 +4,7 @@ import { PARAMETER_TYPES, type ParameterStringFilter, TIERS } from './shapes.js'
 import type { ParameterVersion } from './store.js';
 
 /**
- * ParameterFilters (aws-api-facts §3.5), validated up front (bad key, option,
+ * ParameterFilters (Systems Manager API Reference: ParameterStringFilter), validated up front (bad key, option,
  * value or a duplicated key fails the whole request) and compiled into a
  * predicate over a parameter's latest version.
  */

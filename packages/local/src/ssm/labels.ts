@@ -1,5 +1,5 @@
 /**
- * Label rules (aws-api-facts §3.4): letters (case-sensitive), digits, `.`, `-`,
+ * Label rules (Systems Manager User Guide: parameter labels): letters (case-sensitive), digits, `.`, `-`,
  * `_`; not starting with a digit, `aws` or `ssm` (case-insensitive). A label
  * that breaks them is reported in `InvalidLabels`, never an HTTP error.
  */

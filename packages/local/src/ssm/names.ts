@@ -1,7 +1,7 @@
 import { accessDenied, hierarchyLevelLimitExceeded, ssmValidation } from './errors.js';
 
 /**
- * Parameter names (aws-api-facts §3.1).
+ * Parameter names (Systems Manager User Guide: parameter name requirements and constraints).
  *
  * Every parameter is stored under a canonical key that always starts with `/`:
  * `foo` and `/foo` are the same parameter on AWS, and a leading slash makes

@@ -6,7 +6,7 @@ import type { ParsedReference } from './names.js';
 
 /**
  * `/aws/reference/secretsmanager/<secret-id>[:<VersionId or stage>]`
- * (aws-api-facts §3.6): a stateless read-through to Secrets Manager, answered
+ * (Systems Manager User Guide: referencing Secrets Manager secrets from Parameter Store parameters): a stateless read-through to Secrets Manager, answered
  * in the Parameter shape AWS documents.
  */
 export function checkReferenceDecryption(withDecryption: boolean | undefined): void {

@@ -7,7 +7,7 @@ export const ADVANCED_MAX_VALUE = 8192;
 export const DEFAULT_KEY_ID = 'alias/aws/ssm';
 export const DATA_TYPES = ['text', 'aws:ec2:image', 'aws:ssm:integration'] as const;
 
-/** Checks the value fits the tier; the texts are AWS's (aws-api-facts §3.1). */
+/** Checks the value fits the tier; the texts are AWS's (Systems Manager User Guide: parameter tiers). */
 export function checkValueSize(value: string, tier: Tier): void {
   const size = Buffer.byteLength(value);
   if (tier === 'Standard' && size > STANDARD_MAX_VALUE) {
