@@ -51,3 +51,11 @@ export type ExtensionBody = Required<SecretBody> & ParameterBody & ErrorBody;
 export async function readBody<T = ExtensionBody>(res: Response): Promise<T> {
   return (await res.json()) as T;
 }
+
+/** The extension's batch routes: BatchGetSecretValue's and GetParameters' responses. */
+export interface BatchBody {
+  SecretValues: Required<SecretBody>[];
+  Errors: { SecretId: string; ErrorCode: string; Message: string }[];
+  Parameters: ParameterBody['Parameter'][];
+  InvalidParameters: string[];
+}

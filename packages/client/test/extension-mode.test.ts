@@ -194,7 +194,7 @@ describe('extension mode: batch routes and jsonKey', () => {
 
   test('getSecret(id, { jsonKey }) asks the extension for one key; its errors keep their codes', async () => {
     const provider = new SecretsProvider(options());
-    const password: string = await provider.get('db/creds', { jsonKey: 'password' });
+    const password: string | undefined = await provider.get('db/creds', { jsonKey: 'password' });
     assert.equal(password, 'hunter2');
     useDefaults();
     assert.equal(await getSecret('db/creds', { jsonKey: 'username', maxAge: 0 }), 'app');

@@ -138,7 +138,7 @@ describe('SDK mode: secrets', () => {
 
   test("jsonKey selects one key after GetSecretValue, with the extension's error codes", async () => {
     const { provider } = secretsProvider();
-    const user: string = await provider.get('db/creds', { jsonKey: 'username' });
+    const user: string | undefined = await provider.get('db/creds', { jsonKey: 'username' });
     assert.equal(user, 'app');
     await assert.rejects(provider.get('db/creds', { jsonKey: 'nope' }), (e: unknown) => {
       assert.ok(e instanceof GetParameterError);

@@ -1,6 +1,7 @@
 // Batch routes and batch prefetch, end to end: `parasol serve` and
 // `parasol extension` as real processes over real sockets; upstream calls are
 // counted from the extension's /metrics.
+import { type BatchBody, type ErrorBody, readBody } from '../../../test-support/bodies.ts';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { CreateSecretCommand, GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -15,7 +16,7 @@ let ssm: SSMClient;
 
 async function json(path: string, target = ext) {
   const res = await fetch(`${target.url}${path}`, { headers: target.headers });
-  return { status: res.status, cache: res.headers.get('x-parasol-cache'), body: await res.json() };
+  return { status: res.status, cache: res.headers.get('x-parasol-cache'), body: await readBody<BatchBody & ErrorBody>(res) };
 }
 const qs = (name: string, values: string[]) => values.map((v) => `${name}=${encodeURIComponent(v)}`).join('&');
 
@@ -59,16 +60,17 @@ describe('GET /secretsmanager/batchget', () => {
     assert.equal((await upstreamCalls(ext, 'BatchGetSecretValue')) - batchBefore, 1);
     // Each item is shaped as the single route shapes it, without ResultMetadata.
     const sdk = await sm.send(new GetSecretValueCommand({ SecretId: 'batch/s3' }));
+    const createdDate = r.body.SecretValues[3].CreatedDate;
     assert.deepEqual(r.body.SecretValues[3], {
       ARN: sdk.ARN,
-      CreatedDate: r.body.SecretValues[3].CreatedDate,
+      CreatedDate: createdDate,
       Name: 'batch/s3',
       SecretBinary: null,
       SecretString: 'value-3',
       VersionId: sdk.VersionId,
       VersionStages: ['AWSCURRENT'],
     });
-    assert.equal(new Date(r.body.SecretValues[3].CreatedDate).getTime(), sdk.CreatedDate!.getTime());
+    assert.equal(new Date(createdDate).getTime(), sdk.CreatedDate!.getTime());
     for (const id of ['batch/s2', 'batch/s3', 'batch/s4']) {
       const single = await json(`/secretsmanager/get?secretId=${encodeURIComponent(id)}`);
       assert.equal(single.cache, 'hit', id);
@@ -138,7 +140,7 @@ describe('GET /systemsmanager/parameters/getparameters', () => {
     assert.equal(r.status, 200);
     assert.deepEqual(Object.keys(r.body), ['Parameters', 'InvalidParameters']);
     assert.deepEqual(
-      r.body.Parameters.map((p: { Name: string; Value: string; Selector: string | null; Version: number }) => [
+      r.body.Parameters.map((p) => [
         p.Name,
         p.Selector,
         p.Value,

@@ -1,5 +1,6 @@
 // jsonKey and ECS-style secret references, end to end: `parasol serve` and
 // `parasol extension` as real processes, data written with the AWS SDK v3.
+import { readBody } from '../../../test-support/bodies.ts';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { CreateSecretCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -15,7 +16,7 @@ let arn: string;
 
 async function json(path: string) {
   const res = await fetch(`${ext.url}${path}`, { headers: ext.headers });
-  return { status: res.status, cache: res.headers.get('x-parasol-cache'), body: await res.json() };
+  return { status: res.status, cache: res.headers.get('x-parasol-cache'), body: await readBody(res) };
 }
 
 before(async () => {

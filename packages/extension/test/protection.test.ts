@@ -1,6 +1,7 @@
 // Protection and operations, with real processes: the in-flight cap against a
 // FAKE hung upstream (accepts, never answers: what a stalled AWS endpoint looks
 // like), negative caching and the file:// token against a real `parasol serve`.
+import { readBody } from '../../../test-support/bodies.ts';
 import assert from 'node:assert/strict';
 import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
@@ -69,7 +70,7 @@ describe('PARASOL_NEGATIVE_TTL_SECONDS', () => {
     try {
       const get = async (target: typeof ext, path: string) => {
         const res = await fetch(`${target.url}${path}`, { headers: target.headers });
-        return { status: res.status, body: await res.json() };
+        return { status: res.status, body: await readBody(res) };
       };
       for (let i = 0; i < 3; i++) {
         const r = await get(ext, '/secretsmanager/get?secretId=later');

@@ -3,6 +3,7 @@
 // extension's /metrics. The NextRotationDate bound needs a rotation due within
 // seconds, which no service can be made to schedule (AWS's shortest rotation
 // interval is four hours), so that case drives the Lookup with a fake upstream.
+import { readBody } from '../../../test-support/bodies.ts';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
@@ -25,7 +26,7 @@ let sm: SecretsManagerClient;
 
 async function json(path: string) {
   const res = await fetch(`${ext.url}${path}`, { headers: ext.headers });
-  return { status: res.status, cache: res.headers.get('x-parasol-cache'), body: await res.json() };
+  return { status: res.status, cache: res.headers.get('x-parasol-cache'), body: await readBody(res) };
 }
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function revalidations(result: string): Promise<number> {
@@ -111,6 +112,7 @@ describe('NextRotationDate bounds an entry (fake upstream: no service schedules 
   function fakeUpstream(nextRotationInMs: number | undefined, counts: { get: number; describe: number }): Upstream {
     const unused = () => Promise.reject(new Error('not used'));
     return {
+      forward: unused,
       getSecretValue: async () => {
         counts.get++;
         return body;

@@ -4,6 +4,7 @@
 // AWS_ENDPOINT_URL_SSM, signing with the function's credentials (the
 // extension's AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY), answers compared
 // byte for byte with the upstream's own.
+import { readBody } from '../../../test-support/bodies.ts';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
@@ -290,7 +291,7 @@ describe('who may call', () => {
     const { host: _h, ...headers } = signed.headers as Record<string, string>;
     const res = await fetch(`${ext.url}/`, { method: 'POST', headers, body: JSON.stringify({ SecretId: 'sdk/two' }) });
     assert.equal(res.status, 403);
-    assert.equal((await res.json()).__type, 'InvalidSignatureException');
+    assert.equal((await readBody(res)).__type, 'InvalidSignatureException');
   });
 });
 
