@@ -13,9 +13,10 @@ import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startBaseline } from '../lib/baseline.mjs';
-import { round, runInterleaved, runLoad } from '../lib/load.mjs';
+import { round, runInterleaved } from '../lib/load.mjs';
 import { freePort } from '../lib/net.mjs';
 import { signedHeaders } from '../lib/parasol.mjs';
+import { ceilingNotes, generatorCeiling, pairedRounds, requireWrk, roundNotes } from '../lib/wrk.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CLI = join(ROOT, 'packages/cli/dist/main.js');
@@ -26,9 +27,9 @@ const { NODEJS_LAYER_NODE_FLAGS } = await import(join(ROOT, 'packages/cli/dist/l
 let EXTENSION_MAIN;
 const EXTENSION_NODE_ARGS = NODEJS_LAYER_NODE_FLAGS;
 const COLD_RUNS = 15;
-const LOAD = { concurrency: 16, durationMs: 2000, warmupMs: 500 };
 /** Extension and baseline alternate this many times; medians are reported (the machine is shared and noisy). */
 const ROUNDS = 5;
+const ROUND_MS = 3000;
 /** Length of each paired miss-path run. */
 const MISS_MS = 2500;
 const MISS_REPETITIONS = 5;
@@ -43,6 +44,7 @@ async function layerMain() {
 }
 
 export async function run() {
+  requireWrk();
   EXTENSION_MAIN = await layerMain();
   const serve = await startProcess(
     CLI,
@@ -57,7 +59,11 @@ export async function run() {
       SecretString: 'x'.repeat(4096),
       ClientRequestToken: crypto.randomUUID(),
     });
-    return [await cachedGet(upstream), await coldStart(upstream), await memory(upstream), await missPath(upstream)];
+    const tables = { cachedGet, coldStart, memory, missPath };
+    const only = process.env.BENCH_TABLES?.split(',');
+    const out = [];
+    for (const [name, fn] of Object.entries(tables)) if (!only || only.includes(name)) out.push(await fn(upstream));
+    return out;
   } finally {
     serve.child.kill();
   }
@@ -70,27 +76,29 @@ async function cachedGet(upstream) {
     const body = await get(ext.url + path, ext.headers);
     const base = await startBaseline({ body, contentType: 'application/json' });
     try {
-      const target = { kind: 'http', url: ext.url + path, headers: ext.headers };
-      const extRuns = [];
-      const baseRuns = [];
-      for (let i = 0; i < ROUNDS; i++) {
-        extRuns.push(await runLoad({ target, ...LOAD }));
-        baseRuns.push(await runLoad({ target: { kind: 'http', url: base.url }, ...LOAD }));
-      }
-      const extResult = medianRun(extRuns);
-      const baseResult = medianRun(baseRuns);
-      const ratio = extResult.opsPerSec / baseResult.opsPerSec;
+      const ceiling = await generatorCeiling();
+      const target = { url: ext.url + path, headers: ext.headers, serverPid: ext.child.pid };
+      const baseline = { url: `${base.url}/`, serverPid: base.pid };
+      const p = await pairedRounds({ target, baseline, rounds: ROUNDS, durationMs: ROUND_MS });
+      const { run: extResult, base: baseResult } = p.mid;
+      const throughputMet = p.ratio >= 0.9;
+      const p99Met = p.p99Ratio <= 1.5;
       return {
-        title: 'extension: cached GET /secretsmanager/get (4 KiB secret)',
-        columns: ['server', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'vs baseline'],
+        title: 'extension: cached GET /secretsmanager/get (4 KiB secret), wrk',
+        columns: ['server', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'server CPU µs/req', 'vs baseline'],
         rows: [
-          row('parasol extension (cache hit)', extResult, `${round(ratio * 100, 1)}%`),
-          row('baseline node:http, same bytes', baseResult, '100%'),
+          row('parasol extension (cache hit)', extResult, `${round(p.ratio, 3)} (median of rounds)`),
+          row('baseline node:http, same bytes', baseResult, '1'),
         ],
         notes: [
-          `concurrency ${LOAD.concurrency}, ${ROUNDS} alternating rounds of ${LOAD.durationMs / 1000} s (after ${LOAD.warmupMs / 1000} s warm-up) each, median round shown; keep-alive; load from a separate process`,
-          `ratio per round: ${extRuns.map((r, i) => `${round((r.opsPerSec / baseRuns[i].opsPerSec) * 100, 1)}%`).join(', ')}`,
-          `target >= 85% of baseline throughput: ${ratio >= 0.85 ? 'met' : 'NOT met'} (${round(ratio * 100, 1)}%)`,
+          `${ROUNDS} alternating rounds of ${ROUND_MS / 1000} s (baseline, then the extension; after a 1 s warm-up of each), the round with the median ratio shown`,
+          ...roundNotes(p.rounds),
+          `target: throughput ≥ 0.90 of the bare server: ${throughputMet ? 'met' : 'NOT met'} (median ratio ${round(p.ratio, 3)})`,
+          `target: p99 ≤ 1.5× the bare server's: ${p99Met ? 'met' : 'NOT met'} (median p99 ratio ${round(p.p99Ratio, 2)})`,
+          ...ceilingNotes(ceiling, [
+            { name: 'baseline node:http, same bytes', opsPerSec: Math.max(...p.rounds.map((r) => r.base.opsPerSec)) },
+            { name: 'parasol extension (cache hit)', opsPerSec: Math.max(...p.rounds.map((r) => r.run.opsPerSec)) },
+          ]),
         ],
       };
     } finally {
@@ -325,6 +333,7 @@ function row(name, r, vs) {
     'p50 ms': round(r.p50Ms, 3),
     'p99 ms': round(r.p99Ms, 3),
     errors: r.errors,
+    'server CPU µs/req': r.serverCpuS === undefined ? '' : round((1e6 * r.serverCpuS) / r.requests, 1),
   };
   if (vs !== undefined) out['vs baseline'] = vs;
   return out;
@@ -434,10 +443,6 @@ async function callUpstream(endpoint, operation, input) {
 function rssMiB(pid) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(status.match(/VmRSS:\s+(\d+) kB/)[1]) / 1024;
-}
-
-function medianRun(runs) {
-  return [...runs].sort((a, b) => a.opsPerSec - b.opsPerSec)[Math.floor(runs.length / 2)];
 }
 
 function median(xs) {
