@@ -38,10 +38,18 @@ export class Lookup {
     this.parameterTtlMs = enabled ? config.ssmTtlSeconds * 1000 : 0;
   }
 
-  /** A cached, fresh answer without any asynchronous work, or undefined (then call `secret`/`parameter`). */
-  peek(r: SecretRequest | ParameterRequest): Buffer | undefined {
+  /** The cache key of a request (the server computes it once per distinct URL). */
+  keyOf(r: SecretRequest | ParameterRequest): string {
+    return r.kind === 'secret' ? secretKey(r) : parameterKey(r);
+  }
+
+  /**
+   * A cached, fresh answer without any asynchronous work, or undefined (then call `secret`/`parameter`).
+   * `key` is `keyOf(r)`, when the caller already has it.
+   */
+  peek(r: SecretRequest | ParameterRequest, key = this.keyOf(r)): Buffer | undefined {
     if (r.refreshNow) return undefined;
-    return this.cache.peek(r.kind === 'secret' ? secretKey(r) : parameterKey(r));
+    return this.cache.peek(key);
   }
 
   secret(r: SecretRequest): Promise<CacheResult> {
