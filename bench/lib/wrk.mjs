@@ -185,3 +185,19 @@ export function roundNotes(rounds) {
     return `round ${i + 1}: baseline ${fmt(r.base.opsPerSec)} req/s (p99 ${fmt(r.base.p99Ms, 2)} ms, ${cpu(r.base)} µs CPU/req), this ${fmt(r.run.opsPerSec)} req/s (p99 ${fmt(r.run.p99Ms, 2)} ms, ${cpu(r.run)} µs CPU/req): ratio ${fmt(r.ratio, 3)}, p99 ratio ${fmt(r.p99Ratio, 2)}${r.base.errors || r.run.errors ? `, errors ${r.base.errors}/${r.run.errors}` : ''}`;
   });
 }
+
+/** The columns every wrk throughput table shows (`name` under the `server` column). */
+export const WRK_COLUMNS = ['server', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'server CPU µs/req', 'vs baseline'];
+
+/** A table row from one wrk run; server CPU per request when the run measured it. */
+export function wrkRow(server, r, vs) {
+  return {
+    server,
+    'req/s': fmt(r.opsPerSec),
+    'p50 ms': fmt(r.p50Ms, 3),
+    'p99 ms': fmt(r.p99Ms, 3),
+    errors: r.errors,
+    'server CPU µs/req': r.serverCpuS === undefined ? '' : fmt((1e6 * r.serverCpuS) / r.requests, 1),
+    'vs baseline': vs,
+  };
+}

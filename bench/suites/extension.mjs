@@ -16,7 +16,7 @@ import { startBaseline } from '../lib/baseline.mjs';
 import { round, runInterleaved } from '../lib/load.mjs';
 import { freePort } from '../lib/net.mjs';
 import { signedHeaders } from '../lib/parasol.mjs';
-import { ceilingNotes, generatorCeiling, pairedRounds, requireWrk, roundNotes } from '../lib/wrk.mjs';
+import { ceilingNotes, generatorCeiling, pairedRounds, requireWrk, roundNotes, WRK_COLUMNS, wrkRow } from '../lib/wrk.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CLI = join(ROOT, 'packages/cli/dist/main.js');
@@ -85,10 +85,10 @@ async function cachedGet(upstream) {
       const p99Met = p.p99Ratio <= 1.5;
       return {
         title: 'extension: cached GET /secretsmanager/get (4 KiB secret), wrk',
-        columns: ['server', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'server CPU µs/req', 'vs baseline'],
+        columns: WRK_COLUMNS,
         rows: [
-          row('parasol extension (cache hit)', extResult, `${round(p.ratio, 3)} (median of rounds)`),
-          row('baseline node:http, same bytes', baseResult, '1'),
+          wrkRow('parasol extension (cache hit)', extResult, `${round(p.ratio, 3)} (median of rounds)`),
+          wrkRow('baseline node:http, same bytes', baseResult, '1'),
         ],
         notes: [
           `${ROUNDS} alternating rounds of ${ROUND_MS / 1000} s (baseline, then the extension; after a 1 s warm-up of each), the round with the median ratio shown`,
@@ -324,20 +324,6 @@ http.createServer((q, s) => {
 }
 
 // ---- helpers ----
-
-function row(name, r, vs) {
-  const out = {
-    server: name,
-    path: name,
-    'req/s': round(r.opsPerSec, 0),
-    'p50 ms': round(r.p50Ms, 3),
-    'p99 ms': round(r.p99Ms, 3),
-    errors: r.errors,
-    'server CPU µs/req': r.serverCpuS === undefined ? '' : round((1e6 * r.serverCpuS) / r.requests, 1),
-  };
-  if (vs !== undefined) out['vs baseline'] = vs;
-  return out;
-}
 
 function extensionEnv(upstream, port, token) {
   return {
