@@ -19,13 +19,8 @@ export function startServe(args = ['--in-memory']) {
     let out = '';
     child.stdout.on('data', (d) => {
       out += d;
-<<<<<<< HEAD
       const m = out.match(/listening on (http:\/\/[^\s"]+)/);
-      if (m) resolve({ url: m[1], stop: () => child.kill() });
-=======
-      const m = out.match(/listening on (http:\/\/\S+)/);
       if (m) resolve({ url: m[1], pid: child.pid, child, stop: () => child.kill() });
->>>>>>> 87f7ddb (bench: Secrets Manager and Parameter Store throughput from wrk replaying one pre-signed request, paired with a bare server sending the same bytes; SDK rows kept as end-to-end figures)
     });
     child.once('exit', (code) => reject(new Error(`parasol serve exited ${code}: ${out}`)));
   });

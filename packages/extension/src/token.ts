@@ -4,7 +4,6 @@
  * (the last one is what SnapStart provides); a `file://PATH` value is read from
  * that file. The token itself is never logged.
  */
-import * as crypto from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { ConfigError } from './errors.js';
 
@@ -39,15 +38,38 @@ export function resolveToken(env: NodeJS.ProcessEnv): { token: string; source: s
  * content nor the length of the expected token leaks through timing.
  */
 export function createTokenMatcher(expected: string): (given: string) => boolean {
-  const expectedDigest = sha256(expected);
-  return (given) => crypto.timingSafeEqual(sha256(given), expectedDigest);
+  const crypto = lazyCrypto();
+  let check: ((given: string) => boolean) | undefined;
+  return (given) => {
+    if (!check) {
+      const c = crypto();
+      // One-shot SHA-256 (`crypto.hash`, Node ≥ 20.12) where it exists: no Hash object per request.
+      const oneShot = (c as { hash?: (alg: string, data: string, enc: 'buffer') => Buffer }).hash;
+      const sha256 = oneShot
+        ? (data: string) => oneShot('sha256', data, 'buffer')
+        : (data: string) => c.createHash('sha256').update(data).digest();
+      const expectedDigest = sha256(expected);
+      check = (g) => c.timingSafeEqual(sha256(g), expectedDigest);
+    }
+    return check(given);
+  };
 }
 
+type BuiltinLoader = (id: string) => unknown;
+
 /**
- * One-shot SHA-256 (`crypto.hash`, Node ≥ 20.12) where it exists: no Hash
- * object per request on the hot path; `createHash` on older Node 20.
+ * node:crypto (eighteen internal modules) is loaded on the first token check,
+ * not at start-up: /ping never needs it. `process.getBuiltinModule` (Node ≥
+ * 20.16) loads it synchronously then; on older Node it is imported now, in the
+ * background, which resolves long before a request can arrive.
  */
-const sha256: (data: string) => Buffer =
-  typeof (crypto as { hash?: unknown }).hash === 'function'
-    ? (data) => (crypto as unknown as { hash(alg: string, data: string, enc: 'buffer'): Buffer }).hash('sha256', data, 'buffer')
-    : (data) => crypto.createHash('sha256').update(data).digest();
+function lazyCrypto(): () => typeof import('node:crypto') {
+  const getBuiltin = (process as { getBuiltinModule?: BuiltinLoader }).getBuiltinModule;
+  let loaded: typeof import('node:crypto') | undefined;
+  if (!getBuiltin) void import('node:crypto').then((m) => (loaded = m));
+  return () => {
+    loaded ??= getBuiltin?.('node:crypto') as typeof import('node:crypto') | undefined;
+    if (!loaded) throw new Error('node:crypto is still loading');
+    return loaded;
+  };
+}
