@@ -1,13 +1,17 @@
 #!/usr/bin/env node
-// The `parasol` command. `parasol extension` runs the bundled sidecar
-// (dist/extension/index.cjs, CommonJS: no ES module loader, none of the other
-// commands' code), because a sidecar's start-up time is a feature; every other
-// command goes through dist/main.js. Without the bundle (a tsc-only build),
-// `extension` goes through dist/main.js too.
+// The `parasol` command. `parasol extension` and `parasol serve` run their
+// bundles (dist/extension/index.cjs, CommonJS with no ES module loader;
+// dist/serve/index.mjs, one module): a sidecar's and a local service's start-up
+// time is a feature, and the bundles load none of the other commands' code.
+// Every other command, and both when the bundles are missing (a tsc-only
+// build), go through dist/main.js.
 'use strict';
 const { existsSync } = require('node:fs');
 const { join } = require('node:path');
 
-const bundle = join(__dirname, '../dist/extension/index.cjs');
-if (process.argv[2] === 'extension' && existsSync(bundle)) require(bundle);
-else import('../dist/main.js');
+const bundles = { extension: '../dist/extension/index.cjs', serve: '../dist/serve/index.mjs' };
+const bundle = bundles[process.argv[2]] && join(__dirname, bundles[process.argv[2]]);
+if (bundle && existsSync(bundle)) {
+  if (bundle.endsWith('.cjs')) require(bundle);
+  else import(bundle);
+} else import('../dist/main.js');

@@ -1,6 +1,6 @@
 /**
  * Entry of the bundled `parasol extension` (dist/extension/index.cjs, built by
- * scripts/bundle-extension.mjs), which bin/parasol.cjs starts for that one
+ * scripts/bundle.mjs), which bin/parasol.cjs starts for that one
  * command: one CommonJS file, so a sidecar starts without the ESM loader, the
  * module graph of the unbundled packages or the rest of the CLI.
  */
