@@ -159,8 +159,13 @@ async function coldStart(upstream) {
   const times = contenders.map(() => []);
   try {
     for (let i = 0; i < COLD_RUNS; i++) {
-      // Interleaved so machine noise hits all alike.
-      for (const [j, c] of contenders.entries()) times[j].push(await timeToFirstPing(c.command, c.args, c.env));
+      // Interleaved so machine noise hits all alike; each round starts with the next contender, because
+      // the first start after the previous round's last one is measurably slower (order bias).
+      for (let k = 0; k < contenders.length; k++) {
+        const j = (i + k) % contenders.length;
+        const c = contenders[j];
+        times[j].push(await timeToFirstPing(c.command, c.args, c.env));
+      }
     }
   } finally {
     api.close();
@@ -181,7 +186,7 @@ async function coldStart(upstream) {
       'vs its bare server': vs[j] ? `${round(med[j] / vs[j], 2)}×` : '—',
     })),
     notes: [
-      `${COLD_RUNS} runs each, interleaved; median shown; /ping polled every ~1 ms on fresh connections. Lambda mode registers with a fake Runtime API in this process.`,
+      `${COLD_RUNS} runs each, interleaved, each round starting with the next process (order rotated); median shown; /ping polled every ~1 ms on fresh connections. Lambda mode registers with a fake Runtime API in this process.`,
       `target: the Node.js layer as Lambda starts it ≤ 1.15× a bare CommonJS server started alike: ${layerRatio <= 1.15 ? 'met' : 'NOT met'} (${round(layerRatio, 2)}×; against the bare server without a launcher: ${round(layerVsDirect, 2)}×)`,
       `target: \`parasol extension\` ≤ 1.3× the bare CommonJS server: ${cliRatio <= 1.3 ? 'met' : 'NOT met'} (${round(cliRatio, 2)}×; unbundled it was ${round(med[4] / med[3], 2)}×)`,
       'the standalone (SEA) layers are measured in the layers table',
