@@ -30,9 +30,6 @@ function keepYoungGenerationSmall(): void {
   setImmediate(() => void import('node:v8').then((v8) => v8.setFlagsFromString('--semi-space-growth-factor=1')));
 }
 
-/** How long after registering the signer is warmed (see runLambdaLifecycle). */
-const LAMBDA_SIGNER_PRELOAD_DELAY_MS = 20;
-
 /** Leave this much of the SHUTDOWN window unused, so we exit before SIGKILL. */
 const SHUTDOWN_MARGIN_MS = 300;
 
@@ -97,10 +94,7 @@ async function runLambdaLifecycle(runtimeApi: string, env: NodeJS.ProcessEnv, ex
     process.exit(1);
   }
   log.info(`registered with the Lambda Extensions API as ${name} for ${events.join(', ')}`);
-  // Warm the signer a moment after registering: compiling it blocks the event loop for a few ms, which
-  // must not hold up the first requests; the function's own INIT (a runtime starting) takes far longer
-  // than this delay, and a miss before it loads the signer itself.
-  setTimeout(() => void preloadSigner().catch(() => {}), LAMBDA_SIGNER_PRELOAD_DELAY_MS);
+  void preloadSigner().catch(() => {});
 
   let failures = 0;
   for (;;) {
