@@ -173,8 +173,8 @@ export function ceilingNotes(ceiling, rows) {
   return [
     `load generator: wrk ${WRK.threads} thread, ${WRK.connections} keep-alive connections; its ceiling (against a bare node:http server doing no work, empty 200): ${fmt(ceiling.opsPerSec)} req/s, using ${fmt((100 * ceiling.wrkCpuS) / (ceiling.requests / ceiling.opsPerSec))}% of one core; wrk's capacity with a core to itself (requests ÷ its CPU seconds): ${fmt(ceiling.capacity)} req/s = ${fmt(ceiling.capacity / fastest, 1)}× the fastest row in this table (${fmt(fastest)} req/s): ${ceiling.capacity >= 2 * fastest ? 'the generator is ≥ 2× faster than any server here' : 'WARNING: the generator is NOT 2× faster than the fastest server'}`,
     near.length
-      ? `WITHIN 20% OF THE GENERATOR CEILING (these rows may measure wrk, not the server): ${near.join('; ')}`
-      : 'no row is within 20% of the generator ceiling',
+      ? `within 20% of the ceiling: ${near.join('; ')} — ${ceiling.capacity >= 2 * fastest ? "these rows are at a node:http server's own per-request floor, not wrk's (wrk had CPU to spare, above)" : 'these rows may measure wrk, not the server'}`
+      : 'no row is within 20% of the ceiling',
   ];
 }
 
