@@ -173,7 +173,7 @@ function startLine(entry, nodeArgs, args) {
     let out = '';
     child.stdout.on('data', (d) => {
       out += d;
-      const m = out.match(/listening on (http:\/\/\S+)/);
+      const m = out.match(/listening on (http:\/\/[^\s"]+)/);
       if (m) resolve({ child, url: m[1] });
     });
     child.once('exit', (code) => reject(new Error(`${entry} exited ${code}: ${out}`)));

@@ -60,7 +60,7 @@ test('the bundles exist after the build', () => {
 });
 
 test('parasol serve (bundled) answers signed SDK calls; parasol extension (bundled) serves it from the cache', async () => {
-  const [, url] = await start(['serve', '--port', '0', '--in-memory'], {}, /listening on (http:\/\/\S+)/);
+  const [, url] = await start(['serve', '--port', '0', '--in-memory'], {}, /listening on (http:\/\/[^\s"]+)/);
   const sm = new SecretsManagerClient(TEST_CLIENT_CONFIG(url));
   const created = await sm.send(new CreateSecretCommand({ Name: 'bin/test', SecretString: 'bundled-value' }));
   assert.match(created.ARN ?? '', /^arn:aws:secretsmanager:us-east-1:123456789012:secret:bin\/test-/);
@@ -77,7 +77,7 @@ test('parasol serve (bundled) answers signed SDK calls; parasol extension (bundl
       AWS_SESSION_TOKEN: '',
       AWS_LAMBDA_RUNTIME_API: '',
     },
-    /listening on (http:\/\/\S+)/,
+    /listening on (http:\/\/[^\s"]+)/,
   );
   assert.equal(await (await fetch(`${extUrl}/ping`)).text(), 'healthy');
   const headers = { 'X-Aws-Parameters-Secrets-Token': token };
