@@ -169,13 +169,16 @@ async function stop(child) {
 
 function startLine(entry, nodeArgs, args) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...nodeArgs, entry, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [...nodeArgs, entry, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
-    child.stdout.on('data', (d) => {
+    // The listening line is a log line (stderr); read both streams.
+    const onData = (d) => {
       out += d;
       const m = out.match(/listening on (http:\/\/[^\s"]+)/);
       if (m) resolve({ child, url: m[1] });
-    });
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
     child.once('exit', (code) => reject(new Error(`${entry} exited ${code}: ${out}`)));
   });
 }

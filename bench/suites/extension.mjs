@@ -378,7 +378,7 @@ http.createServer((q, s) => {
   }).end(${JSON.stringify(body)});
 }).listen(0, '127.0.0.1', function () { console.log('listening on http://127.0.0.1:' + this.address().port); });`;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout.once('data', (d) => {
       const m = String(d).match(/listening on (\S+)/);
       if (m) resolve({ target: { kind: 'http', url: m[1] }, stop: () => child.kill() });
@@ -417,13 +417,16 @@ async function startExtensionProcess(upstream, env = {}) {
 
 function startProcess(entry, args, env, pattern) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [entry, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [entry, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
-    child.stdout.on('data', (d) => {
+    // The listening line is a log line (stderr); read both streams.
+    const onData = (d) => {
       out += d;
       const match = out.match(pattern);
       if (match) resolve({ child, match });
-    });
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
     child.once('exit', (code) => reject(new Error(`${entry} exited with ${code}: ${out}`)));
   });
 }
