@@ -3,7 +3,7 @@
 // command line), prints the tables, and writes bench/results.md with the
 // machine and date. A suite module exports
 //   async function run() -> Array<{ title, columns: string[], rows: Array<Record<string, string|number>>, notes?: string[] }>
-import { readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -17,6 +17,7 @@ delete process.env.NODE_OPTIONS;
 // The SDK's Node 22 notice (README: Requirements) would repeat in every load process.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const only = process.argv.slice(2);
+const runStarted = performance.now();
 const suites = readdirSync(join(here, 'suites'))
   .filter((f) => f.endsWith('.mjs'))
   .filter((f) => only.length === 0 || only.some((o) => f.includes(o)))
@@ -29,6 +30,11 @@ const header = [
   `- date: ${new Date().toISOString()}`,
   `- machine: ${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, ${os.type()} ${os.release()}`,
   `- node: ${process.version}`,
+  `- load average at the start: ${os
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' / ')} (1 / 5 / 15 min) on ${os.cpus().length} cores`,
+  ...(process.env.BENCH_NOTE ? [`- ${process.env.BENCH_NOTE}`] : []),
   '- the machine is shared and noisy: compare ratios against the baseline measured in the same run, not absolute numbers across runs.',
   '- every process started by the benchmarks runs without NODE_EXTRA_CA_CERTS (set on this machine, not on Lambda; it costs each node start ~40 ms).',
   '',
@@ -50,7 +56,14 @@ for (const file of suites) {
     process.exitCode = 1;
   }
 }
-if (only.length === 0) writeFileSync(join(here, 'results.md'), `${header.join('\n')}\n${sections.join('\n')}`);
+const loadAtEnd = `- load average at the end: ${os
+  .loadavg()
+  .map((x) => x.toFixed(1))
+  .join(' / ')}; the whole run took ${((performance.now() - runStarted) / 60_000).toFixed(1)} min`;
+// The profile write-up (bench/where-time-goes.md, from `node bench/profile.mjs`) closes the file.
+const profileNotes = join(here, 'where-time-goes.md');
+const closing = existsSync(profileNotes) ? `\n${readFileSync(profileNotes, 'utf8')}` : '';
+if (only.length === 0) writeFileSync(join(here, 'results.md'), `${header.join('\n')}\n${sections.join('\n')}\n${loadAtEnd}\n${closing}`);
 else process.stderr.write('bench: subset run, results.md not rewritten\n');
 
 function renderTable({ title, columns, rows, notes = [] }) {

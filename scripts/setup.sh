@@ -56,6 +56,14 @@ else
   apt_install g++ make python3
 fi
 
+# npm run bench drives every throughput row with wrk (a C load generator, faster than any server it measures).
+if command -v wrk >/dev/null 2>&1; then
+  say "wrk for npm run bench: present"
+else
+  say "wrk: installing the Debian package wrk (npm run bench's HTTP load generator)"
+  apt_install wrk
+fi
+
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "npm dependencies: npm ci"
   npm ci --no-audit --no-fund

@@ -22,7 +22,7 @@ export function startBaseline({ body = '{}', contentType = 'application/json' } 
     child.stdout.once('data', (d) => {
       const m = String(d).match(/listening on (\S+)/);
       if (!m) return reject(new Error(`baseline did not start: ${d}`));
-      resolve({ url: m[1], stop: () => child.kill() });
+      resolve({ url: m[1], pid: child.pid, stop: () => child.kill() });
     });
     child.once('exit', (code) => reject(new Error(`baseline exited ${code}`)));
   });

@@ -3,6 +3,7 @@
 // HTTP load generator (valid for the signature's 15 minutes), which measures a
 // server without an SDK client's own CPU cost.
 import { spawn } from 'node:child_process';
+import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -13,14 +14,17 @@ const CLI = fileURLToPath(new URL('../../packages/cli/dist/main.js', import.meta
 export function startServe(args = ['--in-memory']) {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', ...args, '--log-level', 'error'], {
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
-    child.stdout.on('data', (d) => {
+    // The listening line is a log line (stderr); read both streams.
+    const onData = (d) => {
       out += d;
       const m = out.match(/listening on (http:\/\/[^\s"]+)/);
-      if (m) resolve({ url: m[1], stop: () => child.kill() });
-    });
+      if (m) resolve({ url: m[1], pid: child.pid, child, stop: () => child.kill() });
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
     child.once('exit', (code) => reject(new Error(`parasol serve exited ${code}: ${out}`)));
   });
 }
@@ -67,5 +71,32 @@ export async function signedHeaders(endpoint, service, operation, body) {
 /** A runLoad() http target replaying one signed request. */
 export async function presignedTarget(endpoint, service, operation, input) {
   const body = JSON.stringify(input);
-  return { kind: 'http', url: `${endpoint}/`, method: 'POST', headers: await signedHeaders(endpoint, service, operation, body), body };
+  return {
+    kind: 'http',
+    url: `${endpoint}/`,
+    method: 'POST',
+    headers: { ...(await signedHeaders(endpoint, service, operation, body)), 'content-length': String(Buffer.byteLength(body)) },
+    body,
+  };
+}
+
+/** Sends a replay target once; resolves its 200 body (the bytes a same-bytes baseline must send). */
+export function fetchOnce(target) {
+  const url = new URL(target.url);
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { host: url.hostname, port: url.port, path: url.pathname + url.search, method: target.method ?? 'GET', headers: target.headers },
+      (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString();
+          if (res.statusCode === 200) resolve(text);
+          else reject(new Error(`${target.url}: HTTP ${res.statusCode} ${text}`));
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(target.body);
+  });
 }

@@ -163,8 +163,10 @@ export async function run() {
     const results = new Map(candidates.map((c) => [c.name, { ping: [], register: [] }]));
     try {
       // Interleave the candidates so that machine noise spreads over all of them.
+      // Each round starts with the next candidate: the first start of a round is measurably slower (order bias).
       for (let i = 0; i < RUNS; i++) {
-        for (const c of candidates) {
+        for (let k = 0; k < candidates.length; k++) {
+          const c = candidates[(i + k) % candidates.length];
           if (i >= (c.runs ?? RUNS)) continue;
           const r = await coldStart(c.command, c.args, env, c.lambda ? api : undefined);
           results.get(c.name).ping.push(r.pingMs);

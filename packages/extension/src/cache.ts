@@ -64,6 +64,8 @@ export class ResponseCache {
   private readonly entries = new Map<string, Entry>();
   private readonly inflight = new Map<string, Promise<Buffer>>();
   private readonly now: () => number;
+  /** The key at the most recent end of `entries` (I2), so a repeated hit on it needs no re-insertion. */
+  private newest: string | undefined;
   /** Entries dropped to make room (I1). */
   evictions = 0;
   /** Background refreshes started by hits near expiry (I6). */
@@ -105,7 +107,7 @@ export class ResponseCache {
         return { value: fallback.value, status: 'stale' };
       }
       if (fallback && this.now() - fallback.fetchedAt >= this.options.maxStaleMs && this.now() >= fallback.expiresAt) {
-        this.entries.delete(key); // too old to ever be served again
+        this.remove(key); // too old to ever be served again
       }
       throw e;
     }
@@ -137,6 +139,7 @@ export class ResponseCache {
 
   clear(): void {
     this.entries.clear();
+    this.newest = undefined;
   }
 
   private singleFlight(key: string, ttlMs: number, fetch: Fetch): Promise<Buffer> {
@@ -160,14 +163,23 @@ export class ResponseCache {
     this.entries.delete(key); // I2: re-insert at the most recent end
     while (this.entries.size >= this.options.maxEntries) {
       const oldest = this.entries.keys().next().value as string; // I1
-      this.entries.delete(oldest);
+      this.remove(oldest);
       this.evictions++;
     }
     this.entries.set(key, { value, fetchedAt: now, expiresAt: now + ttlMs, refreshAt: now + ttlMs - ttlMs / 10 });
+    this.newest = key;
   }
 
+  private remove(key: string): void {
+    this.entries.delete(key);
+    if (this.newest === key) this.newest = undefined;
+  }
+
+  /** I2: moves `key` to the most recent end; nothing to do when it is already there (a hot key hit again). */
   private touch(key: string, entry: Entry): void {
+    if (this.newest === key) return;
     this.entries.delete(key);
     this.entries.set(key, entry);
+    this.newest = key;
   }
 }

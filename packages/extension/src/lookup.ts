@@ -54,10 +54,18 @@ export class Lookup {
     this.negative = new NegativeCache(config.negativeTtlSeconds * 1000, Math.max(config.cacheSize, 1));
   }
 
-  /** A cached, fresh answer without any asynchronous work, or undefined (then call `secret`/`parameter`). */
-  peek(r: SecretRequest | ParameterRequest): Buffer | undefined {
+  /** The cache key of a request (the server computes it once per distinct URL). */
+  keyOf(r: SecretRequest | ParameterRequest): string {
+    return r.kind === 'secret' ? secretKey(r) : parameterKey(r);
+  }
+
+  /**
+   * A cached, fresh answer without any asynchronous work, or undefined (then call `secret`/`parameter`).
+   * `key` is `keyOf(r)`, when the caller already has it.
+   */
+  peek(r: SecretRequest | ParameterRequest, key = this.keyOf(r)): Buffer | undefined {
     if (r.refreshNow) return undefined;
-    const body = this.cache.peek(r.kind === 'secret' ? secretKey(r) : parameterKey(r));
+    const body = this.cache.peek(key);
     if (body === undefined || r.jsonKey === undefined) return body;
     try {
       return project(r, body);

@@ -28,6 +28,8 @@ interface Series {
 
 export class Metrics {
   private readonly cache: Record<CacheStatus, number> = { hit: 0, miss: 0, stale: 0, refresh: 0 };
+  /** 200s counted apart: the hot path then touches one number, not a Map. */
+  private ok = 0;
   private readonly responses = new Map<number, number>();
   private readonly revalidations: Record<RevalidationResult, number> = { unchanged: 0, changed: 0, failed: 0 };
   private readonly upstream = new Map<string, Series>();
@@ -42,7 +44,8 @@ export class Metrics {
   }
 
   recordResponse(status: number): void {
-    this.responses.set(status, (this.responses.get(status) ?? 0) + 1);
+    if (status === 200) this.ok++;
+    else this.responses.set(status, (this.responses.get(status) ?? 0) + 1);
   }
 
   /** One upstream HTTP attempt: `api` e.g. GetSecretValue, `outcome` success/client_error/throttled/server_error/timeout/network_error. */
@@ -120,7 +123,9 @@ export class Metrics {
       `parasol_cache_capacity ${cache.capacity}`,
     );
     lines.push('# HELP parasol_http_responses_total Responses sent, by HTTP status.', '# TYPE parasol_http_responses_total counter');
-    for (const [status, n] of [...this.responses].sort((a, b) => a[0] - b[0]))
+    const responses = new Map(this.responses);
+    if (this.ok) responses.set(200, this.ok);
+    for (const [status, n] of [...responses].sort((a, b) => a[0] - b[0]))
       lines.push(`parasol_http_responses_total{status="${status}"} ${n}`);
     lines.push(
       '# HELP parasol_upstream_requests_total Upstream HTTP attempts, by API and outcome.',

@@ -7,7 +7,6 @@
  * A start-up failure is reported through /init/error before exiting.
  */
 import { basename } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
 import { describeConfig, type ExtensionConfig, loadConfig } from './config.js';
 import { ConfigError } from './errors.js';
 import { type RunningExtension, startExtension } from './extension.js';
@@ -23,10 +22,12 @@ import { preloadSigner } from './upstream/sigv4.js';
  * the young generation held at its initial size, ~67 without, same cached-GET
  * throughput. Done at run time, once listening, because any V8 flag given on
  * the command line or before the built-in modules load makes Node compile
- * them without its code cache (~20 ms more cold start, measured).
+ * them without its code cache (~20 ms more cold start, measured). node:v8 is
+ * loaded here, on the turn after listening, so the first request does not wait
+ * for it.
  */
 function keepYoungGenerationSmall(): void {
-  setFlagsFromString('--semi-space-growth-factor=1');
+  setImmediate(() => void import('node:v8').then((v8) => v8.setFlagsFromString('--semi-space-growth-factor=1')));
 }
 
 /** Leave this much of the SHUTDOWN window unused, so we exit before SIGKILL. */

@@ -36,17 +36,45 @@ export interface HandlerDeps {
 const JSON_TYPE = 'application/json';
 const HEALTHY = Buffer.from('healthy');
 const MAX_REMEMBERED_ROUTES = 1024;
+const FORWARDED_HEADER = 'x-forwarded-for';
+
+interface Remembered {
+  route: SecretRequest | ParameterRequest;
+  key: string;
+}
+
+/**
+ * The two request headers the path needs, read from the raw header list: the
+ * headers object Node would otherwise build on first access is never made.
+ * A token header sent twice reads as the two values joined, as Node joins
+ * them (and so never matches).
+ */
+function readHeaders(raw: string[]): { token: string | undefined; forwarded: boolean } {
+  let token: string | undefined;
+  let forwarded = false;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i];
+    if (name.length === TOKEN_HEADER.length && name.toLowerCase() === TOKEN_HEADER) {
+      token = token === undefined ? raw[i + 1] : `${token}, ${raw[i + 1]}`;
+    } else if (name.length === FORWARDED_HEADER.length && name.toLowerCase() === FORWARDED_HEADER) {
+      forwarded = true;
+    }
+  }
+  return { token, forwarded };
+}
 
 export function createRequestHandler(deps: HandlerDeps) {
   const { metrics, log } = deps;
   // Decided once: with request lines off, the hot path neither times nor allocates for them.
   const requestLevel = deps.requestLogLevel ?? 'debug';
   const logRequests = log.enabled(requestLevel);
-  /** Parsed routes of recent URLs (parsing is pure, so a URL always gives the same route). */
-  const routes = new Map<string, Route>();
-  const remember = (url: string, route: Route) => {
+  /** Parsed routes of recent URLs and their cache keys (parsing is pure, so a URL always gives the same route). */
+  const routes = new Map<string, Remembered>();
+  const remember = (url: string, route: SecretRequest | ParameterRequest): Remembered => {
     if (routes.size >= MAX_REMEMBERED_ROUTES) routes.clear();
-    routes.set(url, route);
+    const entry = { route, key: deps.lookup.keyOf(route) };
+    routes.set(url, entry);
+    return entry;
   };
 
   return (req: IncomingMessage, res: ServerResponse): void => {
@@ -61,7 +89,8 @@ export function createRequestHandler(deps: HandlerDeps) {
       return;
     }
     // 2. forwarding: a request relayed from elsewhere is refused whatever it carries (SSRF guard)
-    if (req.headers['x-forwarded-for'] !== undefined) {
+    const { token: given, forwarded } = readHeaders(req.rawHeaders);
+    if (forwarded) {
       fail(res, new RequestError('ForwardedRequestException', 'requests with an X-Forwarded-For header are refused', 400), req);
       return;
     }
@@ -76,55 +105,33 @@ export function createRequestHandler(deps: HandlerDeps) {
       return;
     }
     // 4. token
-    const given = req.headers[TOKEN_HEADER];
     if (given === undefined || given === '') {
       fail(res, new RequestError('MissingTokenException', 'missing header X-Aws-Parameters-Secrets-Token', 401), req);
       return;
     }
-    if (typeof given !== 'string' || !deps.tokenMatches(given)) {
+    if (!deps.tokenMatches(given)) {
       fail(res, new RequestError('InvalidTokenException', 'X-Aws-Parameters-Secrets-Token does not match the configured token', 403), req);
       return;
     }
     // 5. route (a hot URL is parsed once)
-    let route = routes.get(url);
-    if (!route) {
+    let known = routes.get(url);
+    if (!known) {
+      let parsed: Route;
       try {
-        route = parseRoute(url);
+        parsed = parseRoute(url);
       } catch (e) {
         fail(res, e, req);
         return;
       }
-      if (route.kind === 'secret' || route.kind === 'parameter') remember(url, route);
+      if (parsed.kind === 'secret' || parsed.kind === 'parameter') known = remember(url, parsed);
+      else if (!answerOther(res, parsed))
+        fail(res, new ExtensionError('InternalFailure', 'internal error in the extension; see its log', 500), req);
+      if (!known) return;
     }
-    if (route.kind === 'ping') {
-      send(res, 200, 'text/plain; charset=utf-8', HEALTHY);
-      return;
-    }
-    if (route.kind === 'metrics') {
-      const text = metrics.render({
-        size: deps.cache.size,
-        capacity: deps.cacheCapacity,
-        evictions: deps.cache.evictions,
-        refreshAheads: deps.cache.refreshAheads,
-      });
-      send(res, 200, 'text/plain; version=0.0.4', Buffer.from(text));
-      return;
-    }
-    if (route.kind === 'batchSecrets' || route.kind === 'batchParameters') {
-      const batch = deps.inFlight.run(() => answerBatch(route, deps.batch));
-      if (!batch) {
-        throttle(res);
-        return;
-      }
-      batch.then(
-        (body) => send(res, 200, JSON_TYPE, body),
-        (e: unknown) => fail(res, e),
-      );
-      return;
-    }
+    const { route, key } = known;
     // 6. cache: a fresh hit is answered synchronously
     const started = logRequests ? performance.now() : 0;
-    const hit = deps.lookup.peek(route);
+    const hit = deps.lookup.peek(route, key);
     if (hit) {
       metrics.recordCache('hit');
       send(res, 200, JSON_TYPE, hit, 'hit');
@@ -150,6 +157,37 @@ export function createRequestHandler(deps: HandlerDeps) {
       },
     );
   };
+
+  /** The routes that are not cached lookups; false if `route` is none of them. */
+  function answerOther(res: ServerResponse, route: Route): boolean {
+    if (route.kind === 'batchSecrets' || route.kind === 'batchParameters') {
+      const batch = deps.inFlight.run(() => answerBatch(route, deps.batch));
+      if (!batch) {
+        throttle(res);
+        return true;
+      }
+      batch.then(
+        (body) => send(res, 200, JSON_TYPE, body),
+        (e: unknown) => fail(res, e),
+      );
+      return true;
+    }
+    if (route.kind === 'ping') {
+      send(res, 200, 'text/plain; charset=utf-8', HEALTHY);
+      return true;
+    }
+    if (route.kind === 'metrics') {
+      const text = metrics.render({
+        size: deps.cache.size,
+        capacity: deps.cacheCapacity,
+        evictions: deps.cache.evictions,
+        refreshAheads: deps.cache.refreshAheads,
+      });
+      send(res, 200, 'text/plain; version=0.0.4', Buffer.from(text));
+      return true;
+    }
+    return false;
+  }
 
   /**
    * One line per request: method, route, what was asked for (names and selectors only, never

@@ -5,7 +5,6 @@
  * that file, and re-read on SIGHUP and whenever the file changes. The token
  * itself is never logged.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFileSync, watch } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { ConfigError } from './errors.js';
@@ -67,6 +66,38 @@ export function watchTokenFile(path: string, changed: () => void): () => void {
  * content nor the length of the expected token leaks through timing.
  */
 export function createTokenMatcher(expected: string): (given: string) => boolean {
-  const expectedDigest = createHash('sha256').update(expected).digest();
-  return (given) => timingSafeEqual(createHash('sha256').update(given).digest(), expectedDigest);
+  const crypto = lazyCrypto();
+  let check: ((given: string) => boolean) | undefined;
+  return (given) => {
+    if (!check) {
+      const c = crypto();
+      // One-shot SHA-256 (`crypto.hash`, Node ≥ 20.12) where it exists: no Hash object per request.
+      const oneShot = (c as { hash?: (alg: string, data: string, enc: 'buffer') => Buffer }).hash;
+      const sha256 = oneShot
+        ? (data: string) => oneShot('sha256', data, 'buffer')
+        : (data: string) => c.createHash('sha256').update(data).digest();
+      const expectedDigest = sha256(expected);
+      check = (g) => c.timingSafeEqual(sha256(g), expectedDigest);
+    }
+    return check(given);
+  };
+}
+
+type BuiltinLoader = (id: string) => unknown;
+
+/**
+ * node:crypto (eighteen internal modules) is loaded on the first token check,
+ * not at start-up: /ping never needs it. `process.getBuiltinModule` (Node ≥
+ * 20.16) loads it synchronously then; on older Node it is imported now, in the
+ * background, which resolves long before a request can arrive.
+ */
+function lazyCrypto(): () => typeof import('node:crypto') {
+  const getBuiltin = (process as { getBuiltinModule?: BuiltinLoader }).getBuiltinModule;
+  let loaded: typeof import('node:crypto') | undefined;
+  if (!getBuiltin) void import('node:crypto').then((m) => (loaded = m));
+  return () => {
+    loaded ??= getBuiltin?.('node:crypto') as typeof import('node:crypto') | undefined;
+    if (!loaded) throw new Error('node:crypto is still loading');
+    return loaded;
+  };
 }

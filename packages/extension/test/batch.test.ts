@@ -1,11 +1,12 @@
 // Batch routes and batch prefetch, end to end: `parasol serve` and
 // `parasol extension` as real processes over real sockets; upstream calls are
 // counted from the extension's /metrics.
-import { type BatchBody, type ErrorBody, readBody } from '../../../test-support/bodies.ts';
+
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { CreateSecretCommand, GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { LabelParameterVersionCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { type BatchBody, type ErrorBody, readBody } from '../../../test-support/bodies.ts';
 import { type ExtensionProcess, startExtension, upstreamCalls } from '../../../test-support/extension.js';
 import { type ServeProcess, startServe, TEST_CLIENT_CONFIG } from '../../../test-support/processes.js';
 
@@ -140,12 +141,7 @@ describe('GET /systemsmanager/parameters/getparameters', () => {
     assert.equal(r.status, 200);
     assert.deepEqual(Object.keys(r.body), ['Parameters', 'InvalidParameters']);
     assert.deepEqual(
-      r.body.Parameters.map((p) => [
-        p.Name,
-        p.Selector,
-        p.Value,
-        p.Version,
-      ]),
+      r.body.Parameters.map((p) => [p.Name, p.Selector, p.Value, p.Version]),
       [
         ['/batch/p0', null, 'p-0-v2', 2],
         ['/batch/p1', null, 'p-1', 1],

@@ -2,6 +2,7 @@
 // processes over real sockets; data written with the AWS SDK v3, read through
 // the extension's HTTP API.
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { CreateSecretCommand, GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { LabelParameterVersionCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
@@ -249,6 +250,30 @@ describe('request checks', () => {
     const res = await get('/secretsmanager/get?secretId=app%2Fdb-password', { ...ext.headers, 'X-Forwarded-For': '10.0.0.1' });
     assert.equal(res.status, 400);
     assert.equal((await readBody(res)).__type, 'ForwardedRequestException');
+  });
+
+  test('headers are matched whatever their case; a token sent twice never matches', async () => {
+    // Raw requests: fetch would lower-case the names and refuse duplicates.
+    const raw = (lines: string[]) =>
+      new Promise<string>((resolve, reject) => {
+        const u = new URL(ext.url);
+        const socket = connect(Number(u.port), u.hostname, () =>
+          socket.end(
+            `GET /secretsmanager/get?secretId=app%2Fdb-password HTTP/1.1\r\nHost: ${u.host}\r\nConnection: close\r\n${lines.join('\r\n')}\r\n\r\n`,
+          ),
+        );
+        let text = '';
+        socket.on('data', (d) => (text += d));
+        socket.on('end', () => resolve(text.split('\r\n')[0]));
+        socket.on('error', reject);
+      });
+    assert.equal(await raw([`X-AWS-PARAMETERS-SECRETS-TOKEN: ${ext.token}`]), 'HTTP/1.1 200 OK');
+    assert.equal(await raw([`x-aws-parameters-secrets-token: ${ext.token}`, 'x-FORWARDED-for: 10.0.0.1']), 'HTTP/1.1 400 Bad Request');
+    assert.equal(
+      await raw([`X-Aws-Parameters-Secrets-Token: ${ext.token}`, `X-Aws-Parameters-Secrets-Token: ${ext.token}`]),
+      'HTTP/1.1 403 Forbidden',
+    );
+    assert.equal(await raw(['X-Aws-Parameters-Secrets-Token: ']), 'HTTP/1.1 401 Unauthorized');
   });
 
   test('non-GET → 405 with Allow: GET, /ping included', async () => {

@@ -1,9 +1,10 @@
 // jsonKey and ECS-style secret references, end to end: `parasol serve` and
 // `parasol extension` as real processes, data written with the AWS SDK v3.
-import { readBody } from '../../../test-support/bodies.ts';
+
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { CreateSecretCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { readBody } from '../../../test-support/bodies.ts';
 import { type ExtensionProcess, startExtension, upstreamCalls } from '../../../test-support/extension.js';
 import { type ServeProcess, startServe, TEST_CLIENT_CONFIG } from '../../../test-support/processes.js';
 import { parseSecretReference } from '../src/secret-reference.js';

@@ -1,7 +1,7 @@
 // Protection and operations, with real processes: the in-flight cap against a
 // FAKE hung upstream (accepts, never answers: what a stalled AWS endpoint looks
 // like), negative caching and the file:// token against a real `parasol serve`.
-import { readBody } from '../../../test-support/bodies.ts';
+
 import assert from 'node:assert/strict';
 import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { readBody } from '../../../test-support/bodies.ts';
 import { startExtension, upstreamCalls } from '../../../test-support/extension.js';
 import { startServe, TEST_CLIENT_CONFIG } from '../../../test-support/processes.js';
 import { loadConfig } from '../src/config.js';

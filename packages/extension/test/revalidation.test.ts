@@ -3,7 +3,7 @@
 // extension's /metrics. The NextRotationDate bound needs a rotation due within
 // seconds, which no service can be made to schedule (AWS's shortest rotation
 // interval is four hours), so that case drives the Lookup with a fake upstream.
-import { readBody } from '../../../test-support/bodies.ts';
+
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
@@ -12,6 +12,7 @@ import {
   SecretsManagerClient,
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
+import { readBody } from '../../../test-support/bodies.ts';
 import { type ExtensionProcess, startExtension, upstreamCalls } from '../../../test-support/extension.js';
 import { type ServeProcess, startServe, TEST_CLIENT_CONFIG } from '../../../test-support/processes.js';
 import { ResponseCache } from '../src/cache.js';

@@ -4,7 +4,7 @@
 // AWS_ENDPOINT_URL_SSM, signing with the function's credentials (the
 // extension's AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY), answers compared
 // byte for byte with the upstream's own.
-import { readBody } from '../../../test-support/bodies.ts';
+
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
@@ -19,6 +19,7 @@ import {
 import { GetParameterCommand, GetParametersCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { readBody } from '../../../test-support/bodies.ts';
 import { type ExtensionProcess, startExtension, upstreamCalls } from '../../../test-support/extension.js';
 import { type ServeProcess, startServe, TEST_CLIENT_CONFIG } from '../../../test-support/processes.js';
 

@@ -207,6 +207,29 @@ describe('cache', () => {
     assert.equal((await cache.get('b', 60_000, value('b2'))).status, 'miss');
   });
 
+  test('LRU by access holds when the newest key is hit again and again (no re-insertion then)', async () => {
+    const cache = new ResponseCache({ maxEntries: 2, maxStaleMs: 0 });
+    await cache.get('a', 60_000, value('a'));
+    await cache.get('b', 60_000, value('b'));
+    assert.equal(cache.peek('b')?.toString(), 'b'); // already the newest
+    assert.equal(cache.peek('b')?.toString(), 'b');
+    assert.equal(cache.peek('a')?.toString(), 'a'); // a becomes the newest
+    assert.equal(cache.peek('a')?.toString(), 'a');
+    await cache.get('c', 60_000, value('c')); // evicts b, the least recently read
+    assert.equal(cache.peek('b'), undefined);
+    assert.equal(cache.peek('a')?.toString(), 'a');
+    await cache.get('d', 60_000, value('d')); // evicts c: a was read after c was stored
+    assert.equal(cache.peek('c'), undefined);
+    assert.equal(cache.peek('a')?.toString(), 'a');
+    cache.clear();
+    await cache.get('e', 60_000, value('e'));
+    await cache.get('f', 60_000, value('f'));
+    assert.equal(cache.peek('e')?.toString(), 'e');
+    await cache.get('g', 60_000, value('g')); // evicts f
+    assert.equal(cache.peek('f'), undefined);
+    assert.equal(cache.peek('e')?.toString(), 'e');
+  });
+
   test('single-flight: concurrent misses share one fetch, also with caching off', async () => {
     for (const maxEntries of [10, 0]) {
       const cache = new ResponseCache({ maxEntries, maxStaleMs: 0 });

@@ -18,10 +18,37 @@ const TAG_BYTES = 16;
 
 export class DecryptionError extends Error {}
 
+/**
+ * Bounds of the decrypted-value cache (`Vault.open`): at most this many
+ * values, each at most OPENED_MAX_BYTES, each kept at most OPENED_TTL_MS after
+ * it was decrypted (then decrypted again on the next read). Worst case
+ * 256 × 64 KiB = 16 MiB; a typical secret is well under 1 KiB.
+ */
+export const OPENED_MAX_ENTRIES = 256;
+export const OPENED_MAX_BYTES = 64 * 1024;
+export const OPENED_TTL_MS = 60_000;
+
+interface Opened {
+  /** The exact sealed bytes this plaintext came from: a hit requires the same bytes (and key id and context). */
+  sealed: Buffer;
+  plaintext: Buffer;
+  expiresAt: number;
+}
+
 export class Vault {
   private readonly dataKeys = new Map<string, Buffer>();
+  /**
+   * Recently decrypted values, keyed by key id, context and the sealed value's
+   * IV and tag; a hit also compares every sealed byte, so it returns exactly
+   * what decrypting would (tampered bytes miss and fail to decrypt as before).
+   * Saves the AES-GCM set-up on every read of a hot secret. Bounded (above).
+   */
+  private readonly opened = new Map<string, Opened>();
 
-  constructor(private readonly masterKey: Buffer) {
+  constructor(
+    private readonly masterKey: Buffer,
+    private readonly now: () => number = Date.now,
+  ) {
     if (masterKey.length !== 32) throw new Error('master key must be 32 bytes');
   }
 
@@ -33,10 +60,25 @@ export class Vault {
     return Buffer.concat([Buffer.of(FORMAT_V1), iv, cipher.getAuthTag(), body]);
   }
 
+  /** The plaintext of `sealed` (a fresh Buffer the caller may keep or change). */
   open(sealed: Buffer, keyId: string, context: string): Buffer {
     if (sealed.length < 1 + IV_BYTES + TAG_BYTES || sealed[0] !== FORMAT_V1) {
       throw new DecryptionError('sealed value has an unknown format');
     }
+    const cacheKey = `${keyId}\0${context}\0${sealed.toString('base64', 1, 1 + IV_BYTES + TAG_BYTES)}`;
+    const now = this.now();
+    const hit = this.opened.get(cacheKey);
+    if (hit && hit.expiresAt > now && hit.sealed.equals(sealed)) return Buffer.from(hit.plaintext);
+    const plaintext = this.decrypt(sealed, keyId, context);
+    if (plaintext.length <= OPENED_MAX_BYTES) {
+      this.opened.delete(cacheKey);
+      if (this.opened.size >= OPENED_MAX_ENTRIES) this.opened.delete(this.opened.keys().next().value as string);
+      this.opened.set(cacheKey, { sealed: Buffer.from(sealed), plaintext: Buffer.from(plaintext), expiresAt: now + OPENED_TTL_MS });
+    }
+    return plaintext;
+  }
+
+  private decrypt(sealed: Buffer, keyId: string, context: string): Buffer {
     const iv = sealed.subarray(1, 1 + IV_BYTES);
     const tag = sealed.subarray(1 + IV_BYTES, 1 + IV_BYTES + TAG_BYTES);
     const decipher = createDecipheriv('aes-256-gcm', this.dataKey(keyId), iv);

@@ -49,8 +49,14 @@ export class FunctionNotFoundError extends Error {
 }
 
 const here = fileURLToPath(import.meta.url);
-/** From source (tsx) the runner is `runner.ts`; from the build it is `runner.js`. */
-const RUNNER = here.replace(/invoke\.(ts|js)$/, (_m, ext) => `runner.${ext}`);
+/**
+ * From source (tsx) the runner is `runner.ts`, from the build `runner.js`, both
+ * next to this file; inside a bundle (the CLI's dist/serve/index.mjs) it is this
+ * package's built runner, found through its `exports`.
+ */
+const RUNNER = /invoke\.(ts|js)$/.test(here)
+  ? here.replace(/invoke\.(ts|js)$/, (_m, ext) => `runner.${ext}`)
+  : fileURLToPath(import.meta.resolve('@parasol/local/functions/runner'));
 const TS_MODULE = /\.(ts|mts|cts|tsx)$/;
 
 /**
