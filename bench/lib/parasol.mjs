@@ -9,7 +9,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 
 const CLI = fileURLToPath(new URL('../../packages/cli/dist/main.js', import.meta.url));
 
-/** Starts `parasol serve --port 0 <args>`; resolves { url, stop() }. */
+/** Starts `parasol serve --port 0 <args>`; resolves { url, pid, child, stop() }. */
 export function startServe(args = ['--in-memory']) {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', ...args, '--log-level', 'error'], {
@@ -19,7 +19,7 @@ export function startServe(args = ['--in-memory']) {
     child.stdout.on('data', (d) => {
       out += d;
       const m = out.match(/listening on (http:\/\/[^\s"]+)/);
-      if (m) resolve({ url: m[1], stop: () => child.kill() });
+      if (m) resolve({ url: m[1], pid: child.pid, child, stop: () => child.kill() });
     });
     child.once('exit', (code) => reject(new Error(`parasol serve exited ${code}: ${out}`)));
   });
