@@ -23,7 +23,7 @@ const test = (...files) => `node --conditions=source --import tsx --test --test-
 export const GROUPS = {
   'extension-token-cache': {
     mutate: ['packages/extension/src/token.ts', 'packages/extension/src/cache.ts', 'packages/extension/src/lookup.ts'],
-    command: test('packages/extension/test/unit.test.ts'),
+    command: test('packages/extension/test/unit.test.ts', 'packages/extension/test/lookup.test.ts'),
   },
   sigv4: {
     mutate: ['packages/local/src/sigv4.ts'],
