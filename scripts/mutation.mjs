@@ -43,8 +43,7 @@ export const GROUPS = {
       'packages/local/src/secretsmanager/store.ts:360-367',
       'packages/local/src/secretsmanager/versions.ts',
     ],
-    command: test('packages/local/test/secretsmanager-core.test.ts', 'packages/local/test/secretsmanager-durability.test.ts'),
-    strings: false,
+    command: test('packages/local/test/secretsmanager-store.test.ts'),
   },
   'rotation-handler': {
     mutate: ['packages/rotation/src/handler.ts'],
