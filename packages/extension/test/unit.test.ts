@@ -118,6 +118,35 @@ describe('token', () => {
     assert.throws(() => resolveToken({}), /AWS_TOKEN, AWS_SESSION_TOKEN, AWS_CONTAINER_AUTHORIZATION_TOKEN/);
   });
 
+  test('says where the token came from, and names the variable and file in each refusal', () => {
+    assert.deepEqual(resolveToken({ AWS_TOKEN: 'a' }), { token: 'a', source: 'AWS_TOKEN' });
+    assert.deepEqual(resolveToken({ AWS_SESSION_TOKEN: 'b' }), { token: 'b', source: 'AWS_SESSION_TOKEN' });
+    const dir = mkdtempSync(join(tmpdir(), 'parasol-token-'));
+    const file = join(dir, 'token');
+    writeFileSync(file, '  padded \n');
+    assert.deepEqual(resolveToken({ AWS_CONTAINER_AUTHORIZATION_TOKEN: `file://${file}` }), {
+      token: 'padded',
+      source: 'AWS_CONTAINER_AUTHORIZATION_TOKEN (file)',
+    });
+    writeFileSync(join(dir, 'empty'), ' \n');
+    assert.throws(() => resolveToken({ AWS_SESSION_TOKEN: `file://${join(dir, 'empty')}` }), {
+      name: 'ConfigError',
+      variable: 'AWS_SESSION_TOKEN',
+      message: `AWS_SESSION_TOKEN points to file ${join(dir, 'empty')}, which is empty`,
+    });
+    assert.throws(() => resolveToken({ AWS_TOKEN: `file://${join(dir, 'missing')}` }), {
+      name: 'ConfigError',
+      variable: 'AWS_TOKEN',
+      message: `AWS_TOKEN points to file ${join(dir, 'missing')}, which cannot be read (ENOENT)`,
+    });
+    assert.throws(() => resolveToken({ AWS_TOKEN: '' }), {
+      name: 'ConfigError',
+      variable: 'AWS_TOKEN',
+      message:
+        'no token configured: set one of AWS_TOKEN, AWS_SESSION_TOKEN, AWS_CONTAINER_AUTHORIZATION_TOKEN (a value or file://PATH); callers must send it in X-Aws-Parameters-Secrets-Token',
+    });
+  });
+
   test('matcher accepts only the exact token', () => {
     const matches = createTokenMatcher('s3cr3t-token');
     assert.equal(matches('s3cr3t-token'), true);
