@@ -52,7 +52,8 @@ export const GROUPS = {
     command: test('packages/local/test/secretsmanager-store.test.ts'),
   },
   'rotation-handler': {
-    mutate: ['packages/rotation/src/handler.ts'],
+    // The guards every step passes first (event checks, rotation enabled, the token's stages) and the pending-value read.
+    mutate: ['packages/rotation/src/handler.ts:78-149'],
     command: test('packages/rotation/test/handler.test.ts'),
     strings: false,
   },
