@@ -37,8 +37,8 @@ export const GROUPS = {
     command: test('packages/extension/test/lookup.test.ts'),
   },
   sigv4: {
-    mutate: ['packages/local/src/sigv4.ts'],
-    command: test('packages/local/test/protocol.test.ts'),
+    mutate: ['packages/sigv4/src/verify.ts'],
+    command: test('packages/sigv4/test/verify.test.ts'),
   },
   'store-write-path': {
     // The write path of the Secrets Manager store: rows written and deleted, and the version rules.
