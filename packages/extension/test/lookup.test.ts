@@ -58,6 +58,9 @@ describe('cache keys', () => {
     assert.equal(secretKey({ secretId: 'a', versionId: 'v' }), secretKey({ secretId: 'a', versionId: 'v' }));
     assert.equal(secretKey({ secretId: 'a' }), 'sm\u0000a\u0000\u0000');
     assert.equal(parameterKey({ name: 'a', label: 'l', withDecryption: true }), 'ssm\u0000a\u0000\u0000l\u00001');
+    // An absent selector is the empty field: no label value can collide with "no label".
+    assert.equal(parameterKey({ name: 'a', withDecryption: false }), 'ssm\u0000a\u0000\u0000\u00000');
+    assert.equal(secretKey({ secretId: 'a', versionStage: 'AWSCURRENT' }), 'sm\u0000a\u0000\u0000AWSCURRENT');
   });
 });
 
