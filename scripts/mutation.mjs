@@ -13,6 +13,7 @@
 // servers of their own.
 //
 // Scores per group are printed; JSON reports go to reports/mutation/<group>.json.
+// `--mutate=FILE:LINES,…` narrows a group's run to some lines (to re-test survivors).
 // Results and the reasoning about every surviving mutant: bench/mutation.md.
 import { mkdirSync } from 'node:fs';
 import { Stryker } from '@stryker-mutator/core';
@@ -65,6 +66,11 @@ export const GROUPS = {
   },
 };
 
+// --mutate=FILE:LINES[,FILE:LINES…] narrows a run to some lines (re-testing survivors after adding tests).
+const narrow = process.argv
+  .find((a) => a.startsWith('--mutate='))
+  ?.slice('--mutate='.length)
+  .split(',');
 const names = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 for (const n of names) if (!GROUPS[n]) throw new Error(`unknown group ${n}; groups: ${Object.keys(GROUPS).join(', ')}`);
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -75,7 +81,7 @@ const summary = [];
 for (const name of names.length ? names : Object.keys(GROUPS)) {
   const group = GROUPS[name];
   const stryker = new Stryker({
-    mutate: group.mutate,
+    mutate: narrow ?? group.mutate,
     mutator: { excludedMutations: group.strings === false ? ['StringLiteral'] : [] },
     testRunner: 'command',
     commandRunner: { command: group.command },
