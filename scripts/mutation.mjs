@@ -39,7 +39,7 @@ export const GROUPS = {
   },
   sigv4: {
     mutate: ['packages/sigv4/src/verify.ts'],
-    command: test('packages/sigv4/test/verify.test.ts'),
+    command: test('packages/sigv4/test/verify.test.ts', 'packages/sigv4/test/verify-edges.test.ts'),
   },
   'store-write-path': {
     // The write path of the Secrets Manager store: rows written and deleted, and the version rules.
