@@ -44,10 +44,10 @@ export const GROUPS = {
   'store-write-path': {
     // The write path of the Secrets Manager store: rows written and deleted, and the version rules.
     mutate: [
-      'packages/local/src/secretsmanager/store.ts:202-222',
-      'packages/local/src/secretsmanager/store.ts:251-262',
-      'packages/local/src/secretsmanager/store.ts:284-311',
-      'packages/local/src/secretsmanager/store.ts:360-367',
+      'packages/local/src/secretsmanager/store.ts:215-235',
+      'packages/local/src/secretsmanager/store.ts:264-272',
+      'packages/local/src/secretsmanager/store.ts:297-329',
+      'packages/local/src/secretsmanager/store.ts:378-385',
       'packages/local/src/secretsmanager/versions.ts',
     ],
     command: test('packages/local/test/secretsmanager-store.test.ts'),

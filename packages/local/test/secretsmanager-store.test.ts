@@ -103,7 +103,7 @@ describe('secrets', () => {
     assert.deepEqual(stored, rotating);
     assert.deepEqual(
       [stored.rotation_enabled, stored.rotation_lambda_arn, stored.rotation_rules, stored.last_rotated_ms, stored.next_rotation_ms],
-      [1, 'arn:aws:lambda:us-east-1:123456789012:function:r', '{"AutomaticallyAfterDays":7}', 4, 5],
+      [1, 'arn:aws:lambda:us-east-1:123456789012:function:r', { AutomaticallyAfterDays: 7 }, 4, 5],
     );
     const off = setRotationConfig(db, rotating, { enabled: false, rules: null });
     assert.deepEqual([off.rotation_enabled, off.rotation_rules, off.rotation_lambda_arn], [0, null, rotating.rotation_lambda_arn]);
