@@ -13,14 +13,17 @@ const CLI = fileURLToPath(new URL('../../packages/cli/dist/main.js', import.meta
 export function startServe(args = ['--in-memory']) {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', ...args, '--log-level', 'error'], {
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
+    // The ready line is a log line: on stdout or stderr depending on the version, so both are read.
     let out = '';
-    child.stdout.on('data', (d) => {
+    const onData = (d) => {
       out += d;
       const m = out.match(/listening on (http:\/\/[^\s"]+)/);
       if (m) resolve({ url: m[1], pid: child.pid, child, stop: () => child.kill() });
-    });
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
     child.once('exit', (code) => reject(new Error(`parasol serve exited ${code}: ${out}`)));
   });
 }
