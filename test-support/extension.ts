@@ -9,6 +9,7 @@
  *   await ext.stop();
  */
 import { randomBytes } from 'node:crypto';
+import { createServer as createHttpServer, request } from 'node:http';
 import { createServer } from 'node:net';
 import { CLI_SOURCE, type RunningProcess, spawnTs } from './processes.js';
 
@@ -70,4 +71,59 @@ export async function upstreamCalls(ext: { url: string; headers: Record<string, 
     if (m && m[1] === api) total += Number(m[2]);
   }
   return total;
+}
+
+/**
+ * A named fake slow upstream: an HTTP proxy in front of a real upstream (a
+ * `startServe()` process) that counts the requests it receives and holds each
+ * one until `release()`, so a test can have many requests in flight at once
+ * before any answer exists (a slow AWS endpoint). After `release()` requests
+ * pass straight through.
+ */
+export interface GatedUpstream {
+  url: string;
+  /** Requests received so far (each is one upstream call the extension made). */
+  readonly calls: number;
+  /** Resolves once `n` requests have arrived. */
+  waitForCalls(n: number): Promise<void>;
+  release(): void;
+  stop(): Promise<void>;
+}
+
+export async function startGatedUpstream(targetUrl: string): Promise<GatedUpstream> {
+  const target = new URL(targetUrl);
+  let calls = 0;
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  const waiters: { n: number; resolve: () => void }[] = [];
+  const server = createHttpServer((req, res) => {
+    calls++;
+    for (const w of waiters.filter((w) => calls >= w.n)) w.resolve();
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', async () => {
+      await gate;
+      const up = request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers }, (upRes) => {
+        res.writeHead(upRes.statusCode ?? 502, upRes.headers);
+        upRes.pipe(res);
+      });
+      up.on('error', () => res.destroy());
+      up.end(Buffer.concat(chunks));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    get calls() {
+      return calls;
+    },
+    waitForCalls: (n) => (calls >= n ? Promise.resolve() : new Promise((resolve) => waiters.push({ n, resolve }))),
+    release,
+    stop: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
 }

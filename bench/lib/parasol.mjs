@@ -10,14 +10,14 @@ import { SignatureV4 } from '@smithy/signature-v4';
 
 const CLI = fileURLToPath(new URL('../../packages/cli/dist/main.js', import.meta.url));
 
-/** Starts `parasol serve --port 0 <args>`; resolves { url, stop() }. */
+/** Starts `parasol serve --port 0 <args>`; resolves { url, pid, child, stop() }. */
 export function startServe(args = ['--in-memory']) {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', ...args, '--log-level', 'error'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    // The ready line is a log line: on stdout or stderr depending on the version, so both are read.
     let out = '';
-    // The listening line is a log line (stderr); read both streams.
     const onData = (d) => {
       out += d;
       const m = out.match(/listening on (http:\/\/[^\s"]+)/);

@@ -334,7 +334,13 @@ async function runLayerInLambdaLikeEnvironment(
     assert.equal(body.Name, SECRET_NAME);
     assert.equal(body.SecretString, SECRET_VALUE);
     const noToken = await httpGet(`http://127.0.0.1:${port}/secretsmanager/get?secretId=${encodeURIComponent(SECRET_NAME)}`);
-    assert.notEqual(noToken.status, 200, 'the token is required');
+    assert.equal(noToken.status, 401, 'the token is required');
+    assert.equal(JSON.parse(noToken.body).__type, 'MissingTokenException');
+    const wrongToken = await httpGet(`http://127.0.0.1:${port}/secretsmanager/get?secretId=${encodeURIComponent(SECRET_NAME)}`, {
+      'X-Aws-Parameters-Secrets-Token': `${TOKEN}x`,
+    });
+    assert.equal(wrongToken.status, 403, 'only the session token is accepted');
+    assert.equal(JSON.parse(wrongToken.body).__type, 'InvalidTokenException');
     if (checkExecWrapper) await execWrapperAsLambdaRunsIt(variant, opt, port);
     if (duringInvoke) {
       api.invoke();
@@ -543,7 +549,11 @@ describe('outside Lambda (deploy/)', () => {
       assert.equal(got.status, 200, got.body);
       assert.equal((JSON.parse(got.body) as { SecretString: string }).SecretString, SECRET_VALUE);
       const wrong = await httpGet(url, { 'X-Aws-Parameters-Secrets-Token': 'not-the-token' });
-      assert.notEqual(wrong.status, 200);
+      assert.equal(wrong.status, 403);
+      assert.equal(JSON.parse(wrong.body).__type, 'InvalidTokenException');
+      const missing = await httpGet(url);
+      assert.equal(missing.status, 401);
+      assert.equal(JSON.parse(missing.body).__type, 'MissingTokenException');
       assert.ok(!output.includes(token), 'the token is never logged');
       child.kill('SIGTERM');
       assert.equal(await waitForExit(child, 10_000), 0, output);

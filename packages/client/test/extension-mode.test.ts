@@ -341,7 +341,7 @@ describe('extension mode: configuration from the environment (default providers)
       getParameters('/app'),
       (e: unknown) => e instanceof GetParameterError && e.cause instanceof UnsupportedOperationError,
     );
-    await assert.rejects(setParameter('/app/x', { value: 'v' }), SetParameterError);
+    await assert.rejects(setParameter('/app/x', { value: 'v' }), { name: 'SetParameterError', code: 'UnsupportedOperation' });
     await ssm.send(new PutParameterCommand({ Name: '/app/name', Value: 'parasol', Type: 'String', Overwrite: true }));
   });
 
@@ -367,7 +367,7 @@ describe('extension mode: configuration from the environment (default providers)
       return e instanceof GetParameterError && e.code === 'ExtensionUnreachable';
     });
     assert.throws(() => new SecretsProvider({ clientConfig: {} } as never), /SDK-mode options/);
-    assert.throws(() => new SecretsProvider({ endpoint: 'not a url' }), TypeError);
+    assert.throws(() => new SecretsProvider({ endpoint: 'not a url' }), { name: 'TypeError', code: 'ERR_INVALID_URL' });
   });
 });
 

@@ -174,7 +174,10 @@ describe('SDK mode: secrets', () => {
     await assert.rejects(provider.get('nope', { throwOnMissing: true }), ParameterNotFoundError);
     await assert.rejects(provider.get('not-json', { transform: 'json' }), TransformParameterError);
     await assert.rejects(provider.get('plain', { transform: 'yaml' as never }), TransformParameterError);
-    await assert.rejects(provider.get('rotating', { versionStage: 'NOPE' }), (e: unknown) => e instanceof GetParameterError);
+    await assert.rejects(provider.get('rotating', { versionStage: 'NOPE' }), {
+      name: 'GetParameterError',
+      code: 'ResourceNotFoundException',
+    });
   });
 
   test('getMultiple (getSecretsByName): one BatchGetSecretValue per 20 ids, each value cached for later single reads', async () => {
@@ -205,7 +208,10 @@ describe('SDK mode: secrets', () => {
     );
     const out = await provider.getMultiple(['plain', 'missing-one', 'not-json'], { throwOnError: false, transform: 'json' });
     assert.deepEqual(out._errors?.sort(), ['missing-one', 'not-json', 'plain']);
-    await assert.rejects(provider.getMultiple(['_errors'], { throwOnError: false }), GetParameterError);
+    await assert.rejects(provider.getMultiple(['_errors'], { throwOnError: false }), {
+      name: 'GetParameterError',
+      message: 'You cannot fetch a secret named _errors in graceful error mode.',
+    });
   });
 
   test('clientConfig builds the client; bad client options fail clearly', async () => {
@@ -347,7 +353,10 @@ describe('SDK mode: parameters', () => {
       1,
     );
     assert.equal(await provider.get('/secure', { decrypt: true }), 'p4ss');
-    await assert.rejects(provider.set('/bad', { value: 'x', parameterType: 'Integer' as never }), SetParameterError);
+    await assert.rejects(provider.set('/bad', { value: 'x', parameterType: 'Integer' as never }), {
+      name: 'SetParameterError',
+      code: 'ValidationException',
+    });
   });
 });
 

@@ -64,7 +64,7 @@ describe('ValueCache', () => {
     assert.equal(failing, 1);
     assert.ok(outcomes.every((o) => o.status === 'rejected'));
     assert.equal(cache.lookup('x'), undefined);
-    await assert.rejects(cache.load('x', { maxAge: 60 }, boom));
+    await assert.rejects(cache.load('x', { maxAge: 60 }, boom), { name: 'Error', message: 'upstream down' });
     assert.equal(failing, 2);
   });
 
@@ -92,8 +92,8 @@ describe('ValueCache', () => {
   });
 
   test('rejects a bad size', () => {
-    assert.throws(() => new ValueCache(-1), TypeError);
-    assert.throws(() => new ValueCache(1.5), TypeError);
+    assert.throws(() => new ValueCache(-1), { name: 'TypeError', message: 'cache size must be a whole number >= 0, got -1' });
+    assert.throws(() => new ValueCache(1.5), { name: 'TypeError', message: 'cache size must be a whole number >= 0, got 1.5' });
   });
 });
 

@@ -2,12 +2,19 @@
 // processes over real sockets; data written with the AWS SDK v3, read through
 // the extension's HTTP API.
 import assert from 'node:assert/strict';
+import { request } from 'node:http';
 import { connect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { CreateSecretCommand, GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { LabelParameterVersionCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { readBody } from '../../../test-support/bodies.js';
-import { type ExtensionProcess, startExtension, upstreamCalls } from '../../../test-support/extension.js';
+import {
+  type ExtensionProcess,
+  type GatedUpstream,
+  startExtension,
+  startGatedUpstream,
+  upstreamCalls,
+} from '../../../test-support/extension.js';
 import { type ServeProcess, startServe, TEST_CLIENT_CONFIG } from '../../../test-support/processes.js';
 
 const SECRET_VALUE = 'hunter2-very-secret-value';
@@ -30,6 +37,45 @@ async function json(path: string, target = ext) {
     type: res.headers.get('content-type'),
     body: await readBody(res),
   };
+}
+
+/** A cache counter from /metrics: `hits` or `misses`. */
+async function cacheMetric(target: ExtensionProcess, which: 'hits' | 'misses'): Promise<number> {
+  const text = await (await get('/metrics', target.headers, target)).text();
+  const m = text.match(new RegExp(`^parasol_cache_${which}_total (\\d+)$`, 'm'));
+  assert.ok(m, `parasol_cache_${which}_total in /metrics`);
+  return Number(m[1]);
+}
+
+/**
+ * `n` concurrent GETs of `path`, each on its own connection. The gate opens only
+ * once every request has been written, the first has reached the upstream, and
+ * the extension had a moment to read the rest: all `n` are then waiting on one answer.
+ */
+async function stampede(target: ExtensionProcess, gated: GatedUpstream, path: string, n: number) {
+  const written: Promise<void>[] = [];
+  const answers = Array.from({ length: n }, () => {
+    let sent!: () => void;
+    written.push(new Promise<void>((r) => (sent = r)));
+    return new Promise<{ status: number; cache: string | undefined; body: Record<string, unknown> }>((resolve, reject) => {
+      const req = request(`${target.url}${path}`, { headers: target.headers, agent: false }, (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (text += c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, cache: res.headers['x-parasol-cache'] as string, body: JSON.parse(text) }),
+        );
+      });
+      req.on('error', reject);
+      req.on('finish', sent);
+      req.end();
+    });
+  });
+  await Promise.all(written);
+  await gated.waitForCalls(1);
+  await new Promise((r) => setTimeout(r, 500));
+  gated.release();
+  return Promise.all(answers);
 }
 
 before(async () => {
@@ -313,25 +359,45 @@ describe('request checks', () => {
 });
 
 describe('cache behaviour', () => {
-  test('100 concurrent misses for one key → exactly 1 upstream call', async () => {
+  // Behind a fake slow upstream (a gate in front of parasol serve) all 100 requests are in
+  // the extension before any answer exists, so every one is a real miss: without
+  // single-flight each would make its own upstream call.
+  test('100 concurrent misses for one key behind a slow upstream → 100 misses, exactly 1 upstream call', async () => {
     await sm.send(new CreateSecretCommand({ Name: 'stampede', SecretString: 'one' }));
-    const before = await upstreamCalls(ext, 'GetSecretValue');
-    const results = await Promise.all(Array.from({ length: 100 }, () => json('/secretsmanager/get?secretId=stampede')));
-    assert.ok(results.every((r) => r.status === 200 && r.body.SecretString === 'one'));
-    assert.equal((await upstreamCalls(ext, 'GetSecretValue')) - before, 1);
+    const gated = await startGatedUpstream(serve.url);
+    const cold = await startExtension({ upstreamUrl: gated.url });
+    try {
+      const results = await stampede(cold, gated, '/secretsmanager/get?secretId=stampede', 100);
+      assert.deepEqual(
+        results.map((r) => `${r.status} ${r.cache} ${r.body.SecretString}`),
+        Array(100).fill('200 miss one'),
+      );
+      assert.equal(gated.calls, 1);
+      assert.equal(await upstreamCalls(cold, 'GetSecretValue'), 1);
+      assert.equal(await cacheMetric(cold, 'misses'), 100);
+      assert.equal(await cacheMetric(cold, 'hits'), 0);
+      assert.equal((await json('/secretsmanager/get?secretId=stampede', cold)).cache, 'hit');
+    } finally {
+      await cold.stop();
+      await gated.stop();
+    }
   });
 
-  test('single-flight also with caching off; nothing is cached', async () => {
-    const off = await startExtension({ upstreamUrl: serve.url, env: { PARAMETERS_SECRETS_EXTENSION_CACHE_ENABLED: 'FALSE' } });
+  test('single-flight also with caching off (100 concurrent misses → 1 upstream call); nothing is cached', async () => {
+    const gated = await startGatedUpstream(serve.url);
+    const off = await startExtension({ upstreamUrl: gated.url, env: { PARAMETERS_SECRETS_EXTENSION_CACHE_ENABLED: 'FALSE' } });
     try {
-      const results = await Promise.all(Array.from({ length: 100 }, () => json('/secretsmanager/get?secretId=stampede', off)));
+      const results = await stampede(off, gated, '/secretsmanager/get?secretId=stampede', 100);
       assert.ok(results.every((r) => r.status === 200 && r.cache === 'miss'));
-      const calls = await upstreamCalls(off, 'GetSecretValue');
-      assert.ok(calls >= 1 && calls < 100, `expected coalesced calls, got ${calls}`);
-      await json('/secretsmanager/get?secretId=stampede', off);
-      assert.equal(await upstreamCalls(off, 'GetSecretValue'), calls + 1);
+      assert.equal(gated.calls, 1);
+      assert.equal(await upstreamCalls(off, 'GetSecretValue'), 1);
+      assert.equal(await cacheMetric(off, 'misses'), 100);
+      assert.equal((await json('/secretsmanager/get?secretId=stampede', off)).cache, 'miss');
+      assert.equal(gated.calls, 2);
+      assert.equal(await upstreamCalls(off, 'GetSecretValue'), 2);
     } finally {
       await off.stop();
+      await gated.stop();
     }
   });
 

@@ -10,7 +10,7 @@ import { loadConfig } from '../src/config.js';
 import { ConfigError, UpstreamError } from '../src/errors.js';
 import { parseRoute } from '../src/parse.js';
 import { parameterBody, rfc3339, secretBody } from '../src/responses.js';
-import { createTokenMatcher, resolveToken } from '../src/token.js';
+import { createTokenMatcher, resolveToken, TOKEN_HEADER } from '../src/token.js';
 import { errorFromResponse } from '../src/upstream/client.js';
 import { resolveEndpoints } from '../src/upstream/endpoints.js';
 
@@ -116,6 +116,39 @@ describe('token', () => {
 
   test('no token at all refuses to start, saying which variables to set', () => {
     assert.throws(() => resolveToken({}), /AWS_TOKEN, AWS_SESSION_TOKEN, AWS_CONTAINER_AUTHORIZATION_TOKEN/);
+  });
+
+  test('says where the token came from, and names the variable and file in each refusal', () => {
+    assert.deepEqual(resolveToken({ AWS_TOKEN: 'a' }), { token: 'a', source: 'AWS_TOKEN' });
+    assert.deepEqual(resolveToken({ AWS_SESSION_TOKEN: 'b' }), { token: 'b', source: 'AWS_SESSION_TOKEN' });
+    const dir = mkdtempSync(join(tmpdir(), 'parasol-token-'));
+    const file = join(dir, 'token');
+    writeFileSync(file, '  padded \n');
+    assert.deepEqual(resolveToken({ AWS_CONTAINER_AUTHORIZATION_TOKEN: `file://${file}` }), {
+      token: 'padded',
+      source: 'AWS_CONTAINER_AUTHORIZATION_TOKEN (file)',
+    });
+    writeFileSync(join(dir, 'empty'), ' \n');
+    assert.throws(() => resolveToken({ AWS_SESSION_TOKEN: `file://${join(dir, 'empty')}` }), {
+      name: 'ConfigError',
+      variable: 'AWS_SESSION_TOKEN',
+      message: `AWS_SESSION_TOKEN points to file ${join(dir, 'empty')}, which is empty`,
+    });
+    assert.throws(() => resolveToken({ AWS_TOKEN: `file://${join(dir, 'missing')}` }), {
+      name: 'ConfigError',
+      variable: 'AWS_TOKEN',
+      message: `AWS_TOKEN points to file ${join(dir, 'missing')}, which cannot be read (ENOENT)`,
+    });
+    assert.throws(() => resolveToken({ AWS_TOKEN: '' }), {
+      name: 'ConfigError',
+      variable: 'AWS_TOKEN',
+      message:
+        'no token configured: set one of AWS_TOKEN, AWS_SESSION_TOKEN, AWS_CONTAINER_AUTHORIZATION_TOKEN (a value or file://PATH); callers must send it in X-Aws-Parameters-Secrets-Token',
+    });
+  });
+
+  test('the header is the one AWS documents', () => {
+    assert.equal(TOKEN_HEADER, 'x-aws-parameters-secrets-token');
   });
 
   test('matcher accepts only the exact token', () => {
@@ -302,6 +335,60 @@ describe('cache', () => {
     assert.equal(renewed.status, 'hit');
     assert.equal(renewed.value.toString(), 'v2');
     assert.equal(calls, 2);
+  });
+
+  test('refresh-ahead starts exactly at 9/10 of the TTL, in get() and in peek()', async () => {
+    const c = clock();
+    const cache = new ResponseCache({ maxEntries: 10, maxStaleMs: 0, now: c.now });
+    let calls = 0;
+    const fetch = async () => Buffer.from(`v${++calls}`);
+    await cache.get('k', 1000, fetch);
+    c.advance(899);
+    assert.equal(cache.peek('k')?.toString(), 'v1');
+    c.advance(1); // exactly 900 ms old
+    assert.equal(cache.peek('k'), undefined);
+    assert.equal((await cache.get('k', 1000, fetch)).status, 'hit');
+    assert.equal(cache.refreshAheads, 1);
+  });
+
+  test('an entry too old to be served stale again is dropped after a failed fetch, and only then', async () => {
+    const c = clock();
+    const transient = async (): Promise<Buffer> => {
+      throw new UpstreamError('network', 'ConnectionError', 'down');
+    };
+    const clientError = async (): Promise<Buffer> => {
+      throw new UpstreamError('client', 'ResourceNotFoundException', 'gone');
+    };
+    // TTL 1 s, stale bound 5 s.
+    const cache = new ResponseCache({ maxEntries: 10, maxStaleMs: 5000, now: c.now });
+    await cache.get('k', 1000, value('v1'));
+    c.advance(4999); // expired, inside the bound: a failure keeps the entry
+    await assert.rejects(cache.get('k', 1000, clientError), { message: 'gone' });
+    assert.equal(cache.size, 1);
+    c.advance(1); // exactly at the bound: dropped
+    await assert.rejects(cache.get('k', 1000, transient), { message: 'down' });
+    assert.equal(cache.size, 0);
+    // TTL 10 s, stale bound 1 s: past the bound but not expired (a failed refreshNow) keeps the entry.
+    const long = new ResponseCache({ maxEntries: 10, maxStaleMs: 1000, now: c.now });
+    await long.get('k', 10_000, value('v1'));
+    c.advance(8999); // before the refresh-ahead window, so the hit below starts no fetch
+    await assert.rejects(long.get('k', 10_000, transient, true), { message: 'down' });
+    assert.equal(long.size, 1);
+    assert.equal((await long.get('k', 10_000, value('x'))).value.toString(), 'v1');
+    c.advance(1001); // exactly expired, past the bound: dropped
+    await assert.rejects(long.get('k', 10_000, transient), { message: 'down' });
+    assert.equal(long.size, 0);
+  });
+
+  test('put() stores a prefetched value with its TTL; clear() empties the cache', async () => {
+    const c = clock();
+    const cache = new ResponseCache({ maxEntries: 10, maxStaleMs: 0, now: c.now });
+    cache.put('k', Buffer.from('prefetched'), 1000);
+    assert.equal(cache.peek('k')?.toString(), 'prefetched');
+    assert.equal((await cache.get('k', 1000, value('x'))).status, 'hit');
+    cache.clear();
+    assert.equal(cache.size, 0);
+    assert.equal(cache.peek('k'), undefined);
   });
 
   test('TTL 0 never stores', async () => {

@@ -108,13 +108,18 @@ describe('function invoker', () => {
     } finally {
       await hung.close();
     }
-    const crash = invoker('crash');
+    const crash = invoker('pid');
     try {
-      const first = await crash.invoke(request);
-      assert.equal(first.ok, false);
-      assert.match(first.errorMessage ?? '', /exited/);
-      const second = await crash.invoke(request);
-      assert.equal(second.ok, false, 'a fresh process runs (and crashes) again');
+      const before = await crash.invoke(request);
+      assert.equal(before.ok, true);
+      const firstPid = (before.result as { pid: number }).pid;
+      const crashed = await crash.invoke({ ...request, event: { Step: 'testSecret', crash: true } });
+      assert.deepEqual(crashed, { ok: false, errorType: 'Runtime.ExitError', errorMessage: 'function process exited (code 3)' });
+      const after = await crash.invoke(request);
+      assert.equal(after.ok, true, 'the dead environment was replaced by a fresh one');
+      const secondPid = (after.result as { pid: number }).pid;
+      assert.notEqual(secondPid, firstPid);
+      assert.throws(() => process.kill(firstPid, 0), { code: 'ESRCH' }, 'the crashed process is gone');
     } finally {
       await crash.close();
     }

@@ -132,7 +132,7 @@ describe('createRotationHandler', () => {
     assert.equal(options.PasswordLength, 50);
     assert.equal(options.ExcludePunctuation, true);
     assert.equal(options.RequireEachIncludedType, false);
-    assert.throws(() => passwordOptionsFromEnv({ PASSWORD_LENGTH: 'x' }));
+    assert.throws(() => passwordOptionsFromEnv({ PASSWORD_LENGTH: 'x' }), { message: 'PASSWORD_LENGTH must be an integer 1-4096' });
 
     const { arn, token } = await pendingRotation();
     let generated = '';

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { RotateSecretCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { PutSecretValueCommand, RotateSecretCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type pg from 'pg';
 import { canLogin, type PostgresServer, startPostgres, superuserClient, uniqueName } from '../../../test-support/postgres.ts';
 import type { ServeProcess } from '../../../test-support/processes.ts';
@@ -154,5 +154,48 @@ describe('alternating users (app ↔ app_clone, created by the masterarn superus
     const exists = await su.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [`${app}_clone`]);
     assert.equal(exists.rowCount, 0);
     assert.match(serve.output(), /is not the host of the current secret/);
+  });
+
+  // The two guards of setSecret before the superuser acts: each test would create a role if its guard were gone.
+  const roleExists = async (name: string) => (await su.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [name])).rowCount === 1;
+
+  test('a pending secret that is not the alternate user of the current one is refused (SecretMismatch); no role is created', async () => {
+    const master = uniqueName('master_mm');
+    const app = uniqueName('app_mm');
+    const intruder = uniqueName('intruder');
+    await createRole(master, 'master-password-1', 'CREATEROLE');
+    await createRole(app, 'app-password-1');
+    const { arn: masterArn } = await createJsonSecret(sm, `pg/master-mm/${randomUUID()}`, dbSecret(pgServer, master, 'master-password-1'));
+    const name = `pg/alternating-mismatch/${randomUUID()}`;
+    await createJsonSecret(sm, name, dbSecret(pgServer, app, 'app-password-1', { masterarn: masterArn }));
+    // A pending value put there beforehand (createSecret keeps it) that names another user.
+    const token = randomUUID();
+    await sm.send(
+      new PutSecretValueCommand({
+        SecretId: name,
+        ClientRequestToken: token,
+        SecretString: JSON.stringify(dbSecret(pgServer, intruder, 'intruder-password-1', { masterarn: masterArn })),
+        VersionStages: ['AWSPENDING'],
+      }),
+    );
+    await sm.send(new RotateSecretCommand({ SecretId: name, RotationLambdaARN: ALTERNATING_FN, ClientRequestToken: token }));
+    assert.deepEqual((await stages(sm, name))[token], ['AWSPENDING'], 'the rotation stopped before finishSecret');
+    assert.match(serve.output(), /SecretMismatch.*The pending secret is not the alternate user of the current secret of/);
+    assert.equal(await roleExists(intruder), false);
+    assert.equal(await canLogin(pgServer, app, 'app-password-1'), true);
+  });
+
+  test('current credentials that do not log in stop setSecret before the superuser acts (LoginFailed); no clone is created', async () => {
+    const master = uniqueName('master_lf');
+    const app = uniqueName('app_lf');
+    await createRole(master, 'master-password-1', 'CREATEROLE');
+    await createRole(app, 'app-password-1');
+    const { arn: masterArn } = await createJsonSecret(sm, `pg/master-lf/${randomUUID()}`, dbSecret(pgServer, master, 'master-password-1'));
+    const name = `pg/alternating-login/${randomUUID()}`;
+    await createJsonSecret(sm, name, dbSecret(pgServer, app, 'not-the-password', { masterarn: masterArn }));
+    const { VersionId: token } = await rotate(name, ALTERNATING_FN);
+    assert.deepEqual((await stages(sm, name))[token!], ['AWSPENDING']);
+    assert.match(serve.output(), /LoginFailed.*Unable to log into database using current credentials for secret/);
+    assert.equal(await roleExists(`${app}_clone`), false);
   });
 });
