@@ -127,6 +127,7 @@ describe('token', () => {
     assert.deepEqual(resolveToken({ AWS_CONTAINER_AUTHORIZATION_TOKEN: `file://${file}` }), {
       token: 'padded',
       source: 'AWS_CONTAINER_AUTHORIZATION_TOKEN (file)',
+      file,
     });
     writeFileSync(join(dir, 'empty'), ' \n');
     assert.throws(() => resolveToken({ AWS_SESSION_TOKEN: `file://${join(dir, 'empty')}` }), {
