@@ -36,11 +36,16 @@ export interface SpawnOptions {
  * native addon is built for the node that installed it, so when scripts/test.mjs
  * runs suites under another Node (22) it names the machine's node here.
  */
-const SQLITE_NODE = process.env.PARASOL_TEST_SQLITE_NODE || process.execPath;
+export const SQLITE_NODE = process.env.PARASOL_TEST_SQLITE_NODE || process.execPath;
+
+/** The node to run `parasol <args>` with: SQLITE_NODE for the commands that open the store. */
+export function nodeForCli(args: readonly string[]): string {
+  return args[0] === 'serve' || args[0] === 'dev' ? SQLITE_NODE : process.execPath;
+}
 
 /** Spawns `node <TS_NODE_ARGS> <entry> ...args` and waits for `readyPattern`. */
 export async function spawnTs(entry: string, args: string[], opts: SpawnOptions): Promise<RunningProcess & { match: RegExpMatchArray }> {
-  const node = entry === CLI_SOURCE && (args[0] === 'serve' || args[0] === 'dev') ? SQLITE_NODE : process.execPath;
+  const node = entry === CLI_SOURCE ? nodeForCli(args) : process.execPath;
   const child = spawn(node, [...TS_NODE_ARGS, entry, ...args], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...opts.env },

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { readBody } from '../../../test-support/bodies.ts';
-import { REPO_ROOT, TEST_CLIENT_CONFIG } from '../../../test-support/processes.js';
+import { nodeForCli, REPO_ROOT, TEST_CLIENT_CONFIG } from '../../../test-support/processes.js';
 
 const BIN = join(REPO_ROOT, 'packages/cli/bin/parasol.cjs');
 const children: ChildProcess[] = [];
@@ -37,7 +37,7 @@ function freePort(): Promise<number> {
 }
 
 function start(args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<RegExpMatchArray> {
-  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(nodeForCli(args), [BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let out = '';
   return new Promise((resolve, reject) => {

@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { CLI_SOURCE, REPO_ROOT, type RunningProcess, spawnTs, TS_NODE_ARGS } from '../../../test-support/processes.js';
+import { CLI_SOURCE, nodeForCli, REPO_ROOT, type RunningProcess, SQLITE_NODE, spawnTs, TS_NODE_ARGS } from '../../../test-support/processes.js';
 import * as dev from '../src/commands/dev.js';
 import * as extension from '../src/commands/extension.js';
 import * as layer from '../src/commands/layer.js';
@@ -22,7 +22,7 @@ const VERSION = JSON.parse(readFileSync(join(REPO_ROOT, 'packages/cli/package.js
 
 /** Runs `parasol ...args` to completion. */
 function parasol(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const run = spawnSync(process.execPath, [...TS_NODE_ARGS, CLI_SOURCE, ...args], {
+  const run = spawnSync(nodeForCli(args), [...TS_NODE_ARGS, CLI_SOURCE, ...args], {
     cwd: REPO_ROOT,
     encoding: 'utf8',
     env: { ...process.env, PARASOL_LOG_FORMAT: '', ...env },
@@ -330,7 +330,7 @@ describe('log format on a terminal and off it', () => {
 
   /** Runs `parasol serve` until its ready line, under a pseudo-terminal (script(1)) or with pipes; returns what it wrote. */
   async function serveOutput(onTerminal: boolean, env: NodeJS.ProcessEnv = {}): Promise<string> {
-    const command = [process.execPath, ...TS_NODE_ARGS, CLI_SOURCE, 'serve', '--port', '0', '--in-memory'];
+    const command = [SQLITE_NODE, ...TS_NODE_ARGS, CLI_SOURCE, 'serve', '--port', '0', '--in-memory'];
     const quoted = command.map((a) => `'${a}'`).join(' ');
     const child = onTerminal
       ? spawn('script', ['-qefc', quoted, '/dev/null'], { cwd: REPO_ROOT, env: { ...process.env, PARASOL_LOG_FORMAT: '', ...env } })
