@@ -12,7 +12,15 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { CLI_SOURCE, nodeForCli, REPO_ROOT, type RunningProcess, SQLITE_NODE, spawnTs, TS_NODE_ARGS } from '../../../test-support/processes.js';
+import {
+  CLI_SOURCE,
+  nodeForCli,
+  REPO_ROOT,
+  type RunningProcess,
+  SQLITE_NODE,
+  spawnTs,
+  TS_NODE_ARGS,
+} from '../../../test-support/processes.js';
 import * as dev from '../src/commands/dev.js';
 import * as extension from '../src/commands/extension.js';
 import * as layer from '../src/commands/layer.js';
